@@ -1,0 +1,213 @@
+// Package cluster runs N raft nodes in one process, each with its own net/rpc
+// server on its own TCP port and its own state file, and owns the faults: crash
+// a node, restart it from its state file, cut and heal directed links.
+//
+// Ownership: Cluster.mu guards the table of members; each running node's state is
+// guarded by the node itself and read only through raft.Node.Status. Faults are
+// serialized by Cluster.ops, so two faults never interleave. Goroutines: each
+// incarnation of a node has its raft goroutines, one accept loop, one goroutine
+// per accepted connection and one per outgoing call, all stopped by Crash; each
+// Subscribe adds one delivery goroutine, stopped by its cancel function or Stop.
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/raftplay/raftplay/raft"
+)
+
+// Errors returned by fault operations.
+var (
+	ErrNoSuchNode  = errors.New("no such node")
+	ErrNodeDown    = errors.New("node is down")
+	ErrNodeUp      = errors.New("node is running")
+	ErrStopped     = errors.New("cluster stopped")
+	ErrSameNode    = errors.New("a link joins two different nodes")
+	ErrNotStarted  = errors.New("cluster not started")
+	ErrStartFailed = errors.New("node failed to start")
+)
+
+// Cluster is a set of raft nodes in one process and the network between them.
+type Cluster struct {
+	cfg   Config
+	clock *Clock
+	links *links
+	log   *slog.Logger
+	hub   *hub
+
+	ops sync.Mutex // serializes Start, Stop and faults
+
+	mu      sync.Mutex
+	members []*member // guarded by mu; members[i] is node i+1
+	started bool      // guarded by mu
+	stopped bool      // guarded by mu
+}
+
+// member is one node across its incarnations. Its fields are guarded by Cluster.mu.
+type member struct {
+	id          int
+	addr        string
+	statePath   string
+	incarnation int          // number of the current or last incarnation
+	running     *incarnation // nil while the node is down
+	last        raft.Status  // the status it had when it went down
+	persisted   raft.HardState
+	err         string // why it failed to start, if it did
+}
+
+// incarnation is one run of a node, from a start to a crash.
+type incarnation struct {
+	node      *raft.Node
+	server    *server
+	transport *transport
+}
+
+// New validates cfg and prepares the cluster. Nothing listens until Start.
+func New(cfg Config) (*Cluster, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating state folder %s failed: %w", cfg.Dir, err)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Cluster{cfg: cfg, clock: NewClock(cfg.Slowdown), links: newLinks(cfg.Nodes), log: logger}
+	c.hub = newHub(c.clock)
+	for id := 1; id <= cfg.Nodes; id++ {
+		addr := "127.0.0.1:0"
+		if len(cfg.Addrs) > 0 {
+			addr = cfg.Addrs[id-1]
+		}
+		c.members = append(c.members, &member{id: id, addr: addr, statePath: StatePath(cfg.Dir, id)})
+	}
+	return c, nil
+}
+
+// StatePath returns the path of node id's state file in dir.
+func StatePath(dir string, id int) string {
+	return filepath.Join(dir, fmt.Sprintf("node%d.state", id))
+}
+
+// Clock returns the cluster clock.
+func (c *Cluster) Clock() *Clock { return c.clock }
+
+// Start opens every node's listener, then starts every node from its state
+// file. A node whose file cannot be loaded stays down, with the error in its
+// snapshot and an EventStartFailed; the others run. Start fails only if a
+// listener cannot be opened.
+func (c *Cluster) Start() error {
+	c.ops.Lock()
+	defer c.ops.Unlock()
+	c.mu.Lock()
+	if c.started {
+		c.mu.Unlock()
+		return nil
+	}
+	c.started = true
+	c.mu.Unlock()
+
+	// Every address must be known before any node sends its first message.
+	listeners := make([]net.Listener, len(c.members))
+	for i, m := range c.members {
+		l, err := net.Listen("tcp", m.addr)
+		if err != nil {
+			for _, open := range listeners[:i] {
+				open.Close()
+			}
+			return fmt.Errorf("node %d cannot listen on %s: %w; choose another address or free the port",
+				m.id, m.addr, err)
+		}
+		listeners[i] = l
+		c.mu.Lock()
+		m.addr = l.Addr().String()
+		c.mu.Unlock()
+	}
+	for i, m := range c.members {
+		c.startMember(m, listeners[i]) // failures are recorded on the member
+	}
+	return nil
+}
+
+// addrs returns every node's address. The addresses are fixed once Start has run.
+func (c *Cluster) addrs() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, len(c.members))
+	for i, m := range c.members {
+		out[i] = m.addr
+	}
+	return out
+}
+
+// startMember starts a new incarnation of m on listener l, which it owns.
+// Called with ops held.
+func (c *Cluster) startMember(m *member, l net.Listener) error {
+	c.mu.Lock()
+	m.incarnation++
+	number := m.incarnation
+	c.mu.Unlock()
+
+	t := newTransport(m.id, c.addrs(), c.links)
+	node, err := raft.New(raft.Config{
+		ID: m.id, Nodes: c.cfg.Nodes,
+		ElectionTimeoutMin: c.cfg.ElectionTimeoutMin, ElectionTimeoutMax: c.cfg.ElectionTimeoutMax,
+		Heartbeat: c.cfg.Heartbeat,
+		Seed:      c.cfg.Seed + uint64(number-1)<<32,
+		Clock:     c.clock, Transport: t, Storage: raft.NewFileStorage(m.statePath, m.id),
+		Events: func(e raft.Event) { c.hub.publish(Event{Kind: EventRaft, Node: m.id, Incarnation: number, Raft: e}) },
+		Logger: c.log.With("incarnation", number),
+	})
+	if err == nil {
+		var srv *server
+		srv, err = newServer(l, &Service{id: m.id, node: node, links: c.links}, c.log.With("node", m.id))
+		if err == nil {
+			c.run(m, &incarnation{node: node, server: srv, transport: t})
+			return nil
+		}
+	}
+	l.Close()
+	c.log.Error("node failed to start", "node", m.id, "incarnation", number, "err", err)
+	c.mu.Lock()
+	m.err = err.Error()
+	c.mu.Unlock()
+	c.hub.publish(Event{Kind: EventStartFailed, Node: m.id, Incarnation: number, Err: err.Error()})
+	return fmt.Errorf("%w: %w", ErrStartFailed, err)
+}
+
+// run records inc as m's running incarnation and starts it.
+func (c *Cluster) run(m *member, inc *incarnation) {
+	c.mu.Lock()
+	m.running = inc
+	m.err = ""
+	c.mu.Unlock()
+	inc.node.Start()
+	inc.server.start()
+}
+
+// Stop crashes every running node and ends every subscription. It may be
+// called more than once.
+func (c *Cluster) Stop() {
+	c.ops.Lock()
+	defer c.ops.Unlock()
+	c.mu.Lock()
+	if c.stopped {
+		c.mu.Unlock()
+		return
+	}
+	c.stopped = true
+	c.mu.Unlock()
+	for _, m := range c.members {
+		c.halt(m)
+	}
+	c.hub.close()
+	c.log.Info("cluster stopped")
+}

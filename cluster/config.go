@@ -1,0 +1,74 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+)
+
+// MaxNodes is the largest cluster this package runs.
+const MaxNodes = 255
+
+// Config describes a cluster. Durations are in cluster time.
+type Config struct {
+	Nodes int // number of nodes, from 1 to MaxNodes
+
+	// Addrs lists each node's listen address in node order; node i+1 listens on
+	// Addrs[i]. Empty means every node takes a free port on 127.0.0.1.
+	Addrs []string
+
+	Dir string // folder of the state files, created 0700 if missing
+
+	ElectionTimeoutMin time.Duration
+	ElectionTimeoutMax time.Duration
+	Heartbeat          time.Duration
+
+	// Slowdown is how many seconds of wall time one second of cluster time takes:
+	// 1 runs at real speed, 20 runs twenty times slower.
+	Slowdown float64
+
+	Seed   uint64       // seeds every node's election timeouts
+	Logger *slog.Logger // nil means no logs
+}
+
+// ErrInvalidConfig is wrapped by every error Config.Validate returns.
+var ErrInvalidConfig = errors.New("invalid cluster configuration")
+
+// Validate checks the configuration and returns an error naming the first bad
+// value and how to fix it.
+func (c *Config) Validate() error {
+	switch {
+	case c.Nodes < 1 || c.Nodes > MaxNodes:
+		return fmt.Errorf("%w: %d nodes, use 1 to %d", ErrInvalidConfig, c.Nodes, MaxNodes)
+	case len(c.Addrs) != 0 && len(c.Addrs) != c.Nodes:
+		return fmt.Errorf("%w: %d addresses for %d nodes, list one address per node",
+			ErrInvalidConfig, len(c.Addrs), c.Nodes)
+	case c.Dir == "":
+		return fmt.Errorf("%w: missing state folder", ErrInvalidConfig)
+	case c.ElectionTimeoutMin <= 0:
+		return fmt.Errorf("%w: minimum election timeout %v, must be positive", ErrInvalidConfig, c.ElectionTimeoutMin)
+	case c.ElectionTimeoutMax <= c.ElectionTimeoutMin:
+		return fmt.Errorf("%w: election timeout range %v to %v, the maximum must be above the minimum",
+			ErrInvalidConfig, c.ElectionTimeoutMin, c.ElectionTimeoutMax)
+	case c.Heartbeat <= 0 || c.Heartbeat >= c.ElectionTimeoutMin:
+		return fmt.Errorf("%w: heartbeat %v, must be positive and below the minimum election timeout %v",
+			ErrInvalidConfig, c.Heartbeat, c.ElectionTimeoutMin)
+	case !(c.Slowdown >= 1 && c.Slowdown <= 1000):
+		return fmt.Errorf("%w: slowdown %v, use 1 (real time) to 1000", ErrInvalidConfig, c.Slowdown)
+	}
+	seen := make(map[string]int)
+	for i, addr := range c.Addrs {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return fmt.Errorf("%w: address %q of node %d: %v; write host:port, such as 127.0.0.1:7001",
+				ErrInvalidConfig, addr, i+1, err)
+		}
+		if prev, dup := seen[addr]; dup {
+			return fmt.Errorf("%w: address %q is given to nodes %d and %d, give each node its own",
+				ErrInvalidConfig, addr, prev, i+1)
+		}
+		seen[addr] = i + 1
+	}
+	return nil
+}

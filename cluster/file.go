@@ -1,0 +1,58 @@
+package cluster
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// File is the content of a cluster configuration file, in TOML:
+//
+//	nodes = ["127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003"]
+//	election_timeout_min = "150ms"
+//	election_timeout_max = "300ms"
+//	heartbeat = "50ms"
+//	slowdown = 20
+//	seed = 42
+//	state_dir = "state"
+//
+// Node i+1 is the node at position i of nodes. Every key is optional; a missing
+// key leaves the setting to the command line or its default.
+type File struct {
+	Nodes              []string `toml:"nodes"`
+	ElectionTimeoutMin Duration `toml:"election_timeout_min"`
+	ElectionTimeoutMax Duration `toml:"election_timeout_max"`
+	Heartbeat          Duration `toml:"heartbeat"`
+	Slowdown           float64  `toml:"slowdown"`
+	Seed               uint64   `toml:"seed"`
+	StateDir           string   `toml:"state_dir"`
+}
+
+// Duration is a time.Duration written in a file as a string such as "150ms".
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a duration in time.ParseDuration's syntax.
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := time.ParseDuration(string(text))
+	if err != nil {
+		return fmt.Errorf("invalid duration %q, write a number and a unit such as 150ms", text)
+	}
+	d.Duration = v
+	return nil
+}
+
+// ReadFile reads and parses the configuration file at path. Unknown keys are
+// errors, so that a misspelt key is not silently ignored.
+func ReadFile(path string) (File, error) {
+	var f File
+	meta, err := toml.DecodeFile(path, &f)
+	if err != nil {
+		return f, fmt.Errorf("config file %s: %w", path, err)
+	}
+	if undecoded := meta.Undecoded(); len(undecoded) > 0 {
+		return f, fmt.Errorf("config file %s: unknown key %q; the keys are nodes, election_timeout_min, "+
+			"election_timeout_max, heartbeat, slowdown, seed and state_dir", path, undecoded[0].String())
+	}
+	return f, nil
+}

@@ -1,0 +1,122 @@
+package cluster
+
+import "sync"
+
+// hub numbers events and hands them to every subscriber in order. Publishing
+// never blocks: each subscriber has an unbounded queue drained by its own
+// goroutine, so a node publishing with its mutex held is never held up by a
+// slow reader.
+type hub struct {
+	clock *Clock
+
+	mu     sync.Mutex
+	seq    uint64                 // guarded by mu
+	subs   map[*subscription]bool // guarded by mu
+	closed bool                   // guarded by mu
+}
+
+type subscription struct {
+	out  chan Event
+	wake chan struct{} // buffered 1: there is something in queue
+	done chan struct{} // closed to end the subscription
+	once sync.Once
+
+	mu    sync.Mutex
+	queue []Event // guarded by mu
+}
+
+func newHub(clock *Clock) *hub {
+	return &hub{clock: clock, subs: make(map[*subscription]bool)}
+}
+
+// publish numbers e, stamps it if it has no time, and queues it for every subscriber.
+func (h *hub) publish(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.seq++
+	e.Seq = h.seq
+	if e.Kind == EventRaft {
+		e.Time = e.Raft.Time
+	} else if e.Time.IsZero() {
+		e.Time = h.clock.Now()
+	}
+	for s := range h.subs {
+		s.push(e)
+	}
+}
+
+// Subscribe returns every event published from now on, in order, and a function
+// that ends the subscription. The channel is closed when the subscription ends
+// or the cluster stops.
+func (c *Cluster) Subscribe() (<-chan Event, func()) {
+	s := &subscription{out: make(chan Event), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	h := c.hub
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		close(s.out)
+		return s.out, func() {}
+	}
+	h.subs[s] = true
+	h.mu.Unlock()
+	go s.deliver()
+	return s.out, func() { h.remove(s) }
+}
+
+func (h *hub) remove(s *subscription) {
+	h.mu.Lock()
+	delete(h.subs, s)
+	h.mu.Unlock()
+	s.end()
+}
+
+// close ends every subscription.
+func (h *hub) close() {
+	h.mu.Lock()
+	h.closed = true
+	subs := h.subs
+	h.subs = nil
+	h.mu.Unlock()
+	for s := range subs {
+		s.end()
+	}
+}
+
+func (s *subscription) push(e Event) {
+	s.mu.Lock()
+	s.queue = append(s.queue, e)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *subscription) end() { s.once.Do(func() { close(s.done) }) }
+
+// deliver moves queued events to the channel until the subscription ends, then
+// closes the channel. Events still queued at the end are dropped.
+func (s *subscription) deliver() {
+	defer close(s.out)
+	for {
+		select {
+		case <-s.wake:
+		case <-s.done:
+			return
+		}
+		s.mu.Lock()
+		batch := s.queue
+		s.queue = nil
+		s.mu.Unlock()
+		for _, e := range batch {
+			select {
+			case s.out <- e:
+			case <-s.done:
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package cluster
+
+import (
+	"errors"
+	"net"
+	"net/rpc"
+	"sync"
+	"time"
+
+	"github.com/raftplay/raftplay/raft"
+)
+
+// dialTimeout bounds connecting to a peer, in wall time. On loopback a running
+// peer accepts at once and a crashed one refuses at once, so this only matters
+// if the machine is badly overloaded.
+const dialTimeout = time.Second
+
+// errTransportClosed is returned for calls made by a crashed incarnation.
+var errTransportClosed = errors.New("cluster: transport closed")
+
+// transport carries one node incarnation's outgoing calls over net/rpc. It
+// implements raft.Transport. A message on a cut link is not sent, and a reply on
+// a cut link is discarded, so the caller sees neither: its own deadline runs out.
+type transport struct {
+	from  int
+	addrs []string // addrs[id-1] is node id's address; never changed after Start
+	links *links
+	stop  chan struct{} // closed by close
+	wg    sync.WaitGroup
+
+	mu      sync.Mutex
+	clients map[int]*rpc.Client // guarded by mu
+	closed  bool                // guarded by mu
+}
+
+func newTransport(from int, addrs []string, l *links) *transport {
+	return &transport{from: from, addrs: addrs, links: l, stop: make(chan struct{}),
+		clients: make(map[int]*rpc.Client)}
+}
+
+// RequestVote implements raft.Transport.
+func (t *transport) RequestVote(to int, args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) <-chan error {
+	req := &VoteRequest{From: t.from, To: to, Args: *args}
+	resp := &VoteResponse{}
+	return t.call(to, "Node.RequestVote", req, resp, func() bool {
+		*reply = resp.Reply
+		return resp.Lost
+	})
+}
+
+// AppendEntries implements raft.Transport.
+func (t *transport) AppendEntries(to int, args *raft.AppendEntriesArgs, reply *raft.AppendEntriesReply) <-chan error {
+	req := &HeartbeatRequest{From: t.from, To: to, Args: *args}
+	resp := &HeartbeatResponse{}
+	return t.call(to, "Node.AppendEntries", req, resp, func() bool {
+		*reply = resp.Reply
+		return resp.Lost
+	})
+}
+
+// call sends one request in its own goroutine. deliver copies the reply out and
+// reports whether the receiver marked it lost; it runs only for a call that
+// came back without error.
+func (t *transport) call(to int, method string, req, resp any, deliver func() (lost bool)) <-chan error {
+	done := make(chan error, 1)
+	if !t.links.delivers(t.from, to) {
+		return done // lost on the way out
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		done <- errTransportClosed
+		return done
+	}
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		t.roundTrip(to, method, req, resp, deliver, done)
+	}()
+	return done
+}
+
+func (t *transport) roundTrip(to int, method string, req, resp any, deliver func() bool, done chan<- error) {
+	client, err := t.client(to)
+	if err != nil {
+		done <- err
+		return
+	}
+	call := client.Go(method, req, resp, make(chan *rpc.Call, 1))
+	select {
+	case <-call.Done:
+	case <-t.stop:
+		return
+	}
+	if call.Error != nil {
+		var serverErr rpc.ServerError
+		if !errors.As(call.Error, &serverErr) {
+			t.dropClient(to, client) // the connection broke: dial again next time
+		}
+		done <- call.Error
+		return
+	}
+	if lost := deliver(); lost || !t.links.delivers(to, t.from) {
+		return
+	}
+	done <- nil
+}
+
+// client returns the connection to peer to, dialing it if there is none.
+func (t *transport) client(to int) (*rpc.Client, error) {
+	t.mu.Lock()
+	if c, ok := t.clients[to]; ok {
+		t.mu.Unlock()
+		return c, nil
+	}
+	t.mu.Unlock()
+
+	conn, err := net.DialTimeout("tcp", t.addrs[to-1], dialTimeout)
+	if err != nil {
+		return nil, err
+	}
+	c := rpc.NewClient(conn)
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		c.Close()
+		return nil, errTransportClosed
+	}
+	if existing, ok := t.clients[to]; ok {
+		c.Close() // another call dialed first
+		return existing, nil
+	}
+	t.clients[to] = c
+	return c, nil
+}
+
+// dropClient forgets a broken connection, unless it was already replaced.
+func (t *transport) dropClient(to int, c *rpc.Client) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.clients[to] == c {
+		delete(t.clients, to)
+	}
+	c.Close()
+}
+
+// close ends every call in flight, closes every connection and waits for the
+// call goroutines. Nothing is sent after close returns.
+func (t *transport) close() {
+	t.mu.Lock()
+	if t.closed {
+		t.mu.Unlock()
+		return
+	}
+	t.closed = true
+	close(t.stop)
+	for to, c := range t.clients {
+		c.Close()
+		delete(t.clients, to)
+	}
+	t.mu.Unlock()
+	t.wg.Wait()
+}

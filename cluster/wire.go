@@ -1,0 +1,84 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/raftplay/raftplay/raft"
+)
+
+// The messages on the wire wrap raft's arguments in an envelope naming sender and
+// receiver, so that the receiving end can consult the link matrix and reject a
+// call meant for another node. A reply with Lost set was lost on a cut link: the
+// sender discards it as if it never came.
+
+// VoteRequest carries a RequestVote.
+type VoteRequest struct {
+	From, To int
+	Args     raft.RequestVoteArgs
+}
+
+// VoteResponse carries a RequestVote reply.
+type VoteResponse struct {
+	Lost  bool
+	Reply raft.RequestVoteReply
+}
+
+// HeartbeatRequest carries an AppendEntries.
+type HeartbeatRequest struct {
+	From, To int
+	Args     raft.AppendEntriesArgs
+}
+
+// HeartbeatResponse carries an AppendEntries reply.
+type HeartbeatResponse struct {
+	Lost  bool
+	Reply raft.AppendEntriesReply
+}
+
+// ErrWrongNode is returned to a call addressed to another node than the one
+// listening, which happens only if addresses are misconfigured.
+var ErrWrongNode = errors.New("cluster: call addressed to another node")
+
+// Service is the net/rpc receiver of one node incarnation, registered as "Node".
+type Service struct {
+	id    int
+	node  *raft.Node
+	links *links
+}
+
+// RequestVote delivers a vote request to the node, unless the link drops it.
+func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) error {
+	if req.To != s.id {
+		return fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, req.To, s.id)
+	}
+	if !s.links.delivers(req.From, s.id) {
+		resp.Lost = true
+		return nil
+	}
+	reply, err := s.node.HandleRequestVote(&req.Args)
+	if err != nil {
+		return err
+	}
+	resp.Lost = !s.links.delivers(s.id, req.From)
+	resp.Reply = reply
+	return nil
+}
+
+// AppendEntries delivers a heartbeat to the node, unless the link drops it.
+func (s *Service) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse) error {
+	if req.To != s.id {
+		return fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, req.To, s.id)
+	}
+	if !s.links.delivers(req.From, s.id) {
+		resp.Lost = true
+		return nil
+	}
+	reply, err := s.node.HandleAppendEntries(&req.Args)
+	if err != nil {
+		return err
+	}
+	resp.Lost = !s.links.delivers(s.id, req.From)
+	resp.Reply = reply
+	return nil
+}

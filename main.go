@@ -1,0 +1,238 @@
+// Command raftplay runs a whole Raft cluster's leader election in one process:
+// every node is a goroutine with its own net/rpc server on a loopback TCP port
+// and its own state file, and a terminal UI shows each node's term, role, vote
+// and election timer while keys crash, restart and cut them off.
+package main
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/raftplay/raftplay/cluster"
+	"github.com/raftplay/raftplay/ui"
+)
+
+// maxScreenNodes is the largest cluster the UI shows: keys 1 to 9 select a node.
+const maxScreenNodes = 9
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the program could not run
+	exitUsage   = 2 // bad flags or configuration
+)
+
+// usageError is an error in what the user typed; it exits with exitUsage.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// options is what the command line and the configuration file select.
+type options struct {
+	cluster.Config
+	logPath string
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	opts, err := parseOptions(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "raftplay: %v\n", err)
+		var usageErr *usageError
+		if errors.As(err, &usageErr) || errors.Is(err, cluster.ErrInvalidConfig) {
+			return exitUsage
+		}
+		return exitFailure
+	}
+	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+		fmt.Fprintln(stderr, "raftplay: standard input and output must be a terminal; "+
+			"run it in a terminal window, or inside tmux or screen")
+		return exitFailure
+	}
+	if err := play(opts, stdout); err != nil {
+		fmt.Fprintf(stderr, "raftplay: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// play runs the cluster and the UI until the user quits.
+func play(opts options, stdout io.Writer) error {
+	logFile, err := os.OpenFile(opts.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("opening log file failed: %w; choose another with --log", err)
+	}
+	defer logFile.Close()
+	// net/rpc reports connection errors through the standard logger, which
+	// would otherwise write over the screen.
+	log.SetOutput(logFile)
+	opts.Logger = slog.New(slog.NewTextHandler(logFile, nil))
+	opts.Logger.Info("starting", "nodes", opts.Nodes, "dir", opts.Dir, "seed", opts.Seed,
+		"election_timeout_min", opts.ElectionTimeoutMin, "election_timeout_max", opts.ElectionTimeoutMax,
+		"heartbeat", opts.Heartbeat, "slowdown", opts.Slowdown)
+
+	c, err := cluster.New(opts.Config)
+	if err != nil {
+		return err
+	}
+	events, cancel := c.Subscribe()
+	defer cancel()
+	if err := c.Start(); err != nil {
+		return err
+	}
+	_, err = tea.NewProgram(ui.New(c, events)).Run()
+	c.Stop()
+	fmt.Fprintf(stdout, "raftplay stopped; the state files are in %s.\n", opts.Dir)
+	fmt.Fprintf(stdout, "Run raftplay --dir %s to start from them again.\n", opts.Dir)
+	return err
+}
+
+// parseOptions reads the flags and, if one is named, the configuration file.
+// A flag given on the command line overrides the file.
+func parseOptions(args []string, stdout io.Writer) (options, error) {
+	fs := flag.NewFlagSet("raftplay", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed once, by run
+	fs.Usage = func() {}
+	var opts options
+	var configPath string
+	fs.IntVar(&opts.Nodes, "nodes", 5, "number of nodes, 1 to 9")
+	fs.StringVar(&opts.Dir, "dir", "", "state folder; reusing one restarts the cluster from its files\n(default: a new folder under "+os.TempDir()+")")
+	fs.DurationVar(&opts.ElectionTimeoutMin, "election-min", 150*time.Millisecond, "minimum election timeout, in cluster time")
+	fs.DurationVar(&opts.ElectionTimeoutMax, "election-max", 300*time.Millisecond, "maximum election timeout, in cluster time")
+	fs.DurationVar(&opts.Heartbeat, "heartbeat", 50*time.Millisecond, "leader's heartbeat interval, in cluster time")
+	fs.Float64Var(&opts.Slowdown, "slow", 20, "slow-motion factor: wall seconds per second of cluster time; 1 is real speed")
+	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts (default: a new random seed)")
+	fs.StringVar(&configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
+	fs.StringVar(&opts.logPath, "log", "", "log file (default: raftplay.log in the state folder)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			usage(fs, stdout)
+			return opts, err
+		}
+		return opts, usageErrorf("%v; run raftplay --help for the flags", err)
+	}
+	if fs.NArg() > 0 {
+		return opts, usageErrorf("unexpected argument %q; raftplay takes only flags, see raftplay --help",
+			fs.Arg(0))
+	}
+	set := make(map[string]bool)
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if configPath != "" {
+		if err := applyFile(&opts, configPath, set); err != nil {
+			return opts, err
+		}
+	}
+	return finishOptions(opts)
+}
+
+// applyFile takes from the configuration file every setting not given as a flag.
+func applyFile(opts *options, path string, set map[string]bool) error {
+	f, err := cluster.ReadFile(path)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if len(f.Nodes) > 0 {
+		if set["nodes"] && opts.Nodes != len(f.Nodes) {
+			return usageErrorf("--nodes %d, but %s lists %d nodes; drop one of the two",
+				opts.Nodes, path, len(f.Nodes))
+		}
+		opts.Nodes, opts.Addrs = len(f.Nodes), f.Nodes
+	}
+	fromFile := func(flagName string, apply func()) {
+		if !set[flagName] {
+			apply()
+		}
+	}
+	if f.ElectionTimeoutMin.Duration != 0 {
+		fromFile("election-min", func() { opts.ElectionTimeoutMin = f.ElectionTimeoutMin.Duration })
+	}
+	if f.ElectionTimeoutMax.Duration != 0 {
+		fromFile("election-max", func() { opts.ElectionTimeoutMax = f.ElectionTimeoutMax.Duration })
+	}
+	if f.Heartbeat.Duration != 0 {
+		fromFile("heartbeat", func() { opts.Heartbeat = f.Heartbeat.Duration })
+	}
+	if f.Slowdown != 0 {
+		fromFile("slow", func() { opts.Slowdown = f.Slowdown })
+	}
+	if f.Seed != 0 {
+		fromFile("seed", func() { opts.Seed = f.Seed })
+	}
+	if f.StateDir != "" {
+		dir := f.StateDir
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(filepath.Dir(path), dir) // relative to the file, not the shell
+		}
+		fromFile("dir", func() { opts.Dir = dir })
+	}
+	return nil
+}
+
+// finishOptions checks the options and fills in the defaults that depend on others.
+func finishOptions(opts options) (options, error) {
+	if opts.Nodes < 1 || opts.Nodes > maxScreenNodes {
+		return opts, usageErrorf("--nodes %d, use 1 to %d", opts.Nodes, maxScreenNodes)
+	}
+	if opts.Seed == 0 {
+		var b [8]byte
+		rand.Read(b[:])
+		opts.Seed = binary.LittleEndian.Uint64(b[:])
+	}
+	check := opts.Config
+	if check.Dir == "" {
+		check.Dir = os.TempDir() // the folder is created only once the rest is valid
+	}
+	if err := check.Validate(); err != nil {
+		return opts, err
+	}
+	var err error
+	if opts.Dir == "" {
+		opts.Dir, err = os.MkdirTemp("", "raftplay-")
+	} else {
+		err = os.MkdirAll(opts.Dir, 0o700)
+	}
+	if err != nil {
+		return opts, fmt.Errorf("creating state folder failed: %w; choose another with --dir", err)
+	}
+	if opts.logPath == "" {
+		opts.logPath = filepath.Join(opts.Dir, "raftplay.log")
+	}
+	return opts, nil
+}
+
+// usage prints the flags with a short introduction.
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprint(w, `raftplay runs a Raft cluster's leader election on loopback and shows it live.
+
+Usage: raftplay [flags]
+
+In the UI, press ? for the keys: select a node with 1-9, crash it with c,
+restart it with r, isolate it with i, cut links with x, quit with q.
+
+Flags:
+`)
+	fs.PrintDefaults()
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBadFlagsExitWithUsage(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string // part of the message
+	}{
+		{"too many nodes", []string{"--nodes", "10"}, "--nodes 10, use 1 to 9"},
+		{"zero nodes", []string{"--nodes", "0"}, "--nodes 0"},
+		{"malformed duration", []string{"--heartbeat", "fast"}, `invalid value "fast" for flag -heartbeat`},
+		{"min above max", []string{"--election-min", "400ms"}, "election timeout range 400ms to 300ms"},
+		{"heartbeat too long", []string{"--heartbeat", "200ms"}, "heartbeat 200ms"},
+		{"negative timeout", []string{"--election-min", "-1s"}, "minimum election timeout -1s"},
+		{"slowdown below one", []string{"--slow", "0.5"}, "slowdown 0.5"},
+		{"stray argument", []string{"run"}, `unexpected argument "run"`},
+		{"unknown flag", []string{"--speed", "2"}, "flag provided but not defined: -speed"},
+		{"missing config file", []string{"--config", "/nonexistent/raftplay.toml"}, "/nonexistent/raftplay.toml"},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want %d", code, exitUsage)
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("message %q does not contain %q", stderr.String(), tt.want)
+			}
+			if n := strings.Count(stderr.String(), "\n"); n != 1 {
+				t.Errorf("message has %d lines, want 1: %q", n, stderr.String())
+			}
+		})
+	}
+}
+
+func TestHelpListsEveryFlag(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--help"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d, want 0", code)
+	}
+	for _, flag := range []string{"-nodes", "-dir", "-election-min", "-election-max", "-heartbeat",
+		"-slow", "-seed", "-config", "-log"} {
+		if !strings.Contains(stdout.String(), flag) {
+			t.Errorf("help does not mention %s", flag)
+		}
+	}
+}
+
+func TestConfigFileSetsNodesAndTiming(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cluster.toml")
+	content := `nodes = ["127.0.0.1:7101", "127.0.0.1:7102", "127.0.0.1:7103"]
+election_timeout_min = "100ms"
+election_timeout_max = "200ms"
+heartbeat = "20ms"
+slowdown = 5
+seed = 42
+state_dir = "state"
+`
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts, err := parseOptions([]string{"--config", path, "--heartbeat", "30ms"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatalf("parseOptions: %v", err)
+	}
+	if opts.Nodes != 3 || len(opts.Addrs) != 3 || opts.Addrs[1] != "127.0.0.1:7102" {
+		t.Errorf("nodes %d at %v, want the file's three addresses", opts.Nodes, opts.Addrs)
+	}
+	if opts.ElectionTimeoutMin != 100*time.Millisecond || opts.ElectionTimeoutMax != 200*time.Millisecond {
+		t.Errorf("election timeout %v to %v, want the file's 100ms to 200ms",
+			opts.ElectionTimeoutMin, opts.ElectionTimeoutMax)
+	}
+	if opts.Heartbeat != 30*time.Millisecond {
+		t.Errorf("heartbeat %v, want the flag's 30ms over the file's 20ms", opts.Heartbeat)
+	}
+	if opts.Slowdown != 5 || opts.Seed != 42 {
+		t.Errorf("slowdown %v seed %d, want 5 and 42", opts.Slowdown, opts.Seed)
+	}
+	if want := filepath.Join(dir, "state"); opts.Dir != want {
+		t.Errorf("state folder %s, want %s (relative to the file)", opts.Dir, want)
+	}
+}
+
+func TestConfigFileErrors(t *testing.T) {
+	cases := []struct {
+		name, content, want string
+	}{
+		{"unknown key", "heartbeats = \"20ms\"\n", `unknown key "heartbeats"`},
+		{"bad duration", "heartbeat = \"soon\"\n", `invalid duration "soon"`},
+		{"bad address", "nodes = [\"localhost\"]\n", `address "localhost" of node 1`},
+		{"duplicate address", "nodes = [\"127.0.0.1:7001\", \"127.0.0.1:7001\"]\n", "given to nodes 1 and 2"},
+		{"not TOML", "nodes = [\n", "config file"},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "cluster.toml")
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run([]string{"--config", path}, &stdout, &stderr); code != exitUsage {
+				t.Errorf("exit code %d, want %d", code, exitUsage)
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("message %q does not contain %q", stderr.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestNodesFlagConflictsWithConfigFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cluster.toml")
+	if err := os.WriteFile(path, []byte("nodes = [\"127.0.0.1:7001\", \"127.0.0.1:7002\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--config", path, "--nodes", "3"}, &stdout, &stderr); code != exitUsage {
+		t.Errorf("exit code %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), "lists 2 nodes") {
+		t.Errorf("message %q does not explain the conflict", stderr.String())
+	}
+}

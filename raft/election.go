@@ -1,0 +1,187 @@
+package raft
+
+// onTimer is the callback of the node's one timer. A leader sends a round of
+// heartbeats; anyone else starts an election if its deadline has passed, and
+// otherwise re-arms the timer for the time that is left (the deadline may have
+// moved since the timer was armed).
+func (n *Node) onTimer() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped {
+		return
+	}
+	if n.role == Leader {
+		n.broadcastHeartbeats()
+		n.timer.Reset(n.cfg.Heartbeat)
+		return
+	}
+	if left := n.deadline.Sub(n.cfg.Clock.Now()); left > 0 {
+		n.timer.Reset(left)
+		return
+	}
+	n.startElection()
+}
+
+// resetElectionTimer draws a new timeout and moves the deadline. Called with mu held.
+func (n *Node) resetElectionTimer(reason ResetReason) {
+	n.timeout = n.drawTimeout()
+	n.deadline = n.cfg.Clock.Now().Add(n.timeout)
+	n.resetReason = reason
+	if n.timer != nil { // before Start, Start arms the timer for this deadline
+		n.timer.Reset(n.timeout)
+	}
+}
+
+// startElection makes the node a candidate in a new term: it votes for itself,
+// saves term and vote, and then requests votes from all peers in parallel.
+// Called with mu held.
+func (n *Node) startElection() {
+	expired := n.timeout
+	term := n.hard.Term + 1
+	if err := n.save(HardState{Term: term, VotedFor: n.cfg.ID}); err != nil {
+		n.resetElectionTimer(ResetPersistFailed)
+		return
+	}
+	n.emit(Event{Kind: EventTermChanged, Term: term, Peer: None})
+	n.emit(Event{Kind: EventElectionStarted, Term: term, Timeout: expired})
+	n.log.Info("election started", "term", term, "expired_timeout", expired)
+
+	n.role = Candidate
+	n.leader = None
+	n.votes = map[int]bool{n.cfg.ID: true}
+	n.emit(Event{Kind: EventRoleChanged, Term: term})
+	n.resetElectionTimer(ResetElectionStarted)
+	if Tally(n.cfg.Nodes, 1, 0) == Won {
+		n.becomeLeader()
+		return
+	}
+
+	args := RequestVoteArgs{Term: term, CandidateID: n.cfg.ID}
+	for _, peer := range n.peers() {
+		n.emit(Event{Kind: EventVoteRequested, Term: term, Peer: peer})
+		n.spawn(func() { n.requestVote(peer, args) })
+	}
+}
+
+// requestVote asks one peer for its vote and counts the answer, if it still
+// matters when it arrives.
+func (n *Node) requestVote(peer int, args RequestVoteArgs) {
+	var reply RequestVoteReply
+	err := n.await(n.cfg.Transport.RequestVote(peer, &args, &reply), n.cfg.ElectionTimeoutMin)
+	if err != nil {
+		n.log.Debug("vote request got no answer", "peer", peer, "term", args.Term, "err", err)
+		return
+	}
+
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped {
+		return
+	}
+	if ShouldAdoptTerm(n.hard.Term, reply.Term) {
+		n.becomeFollower(reply.Term, None, peer)
+		return
+	}
+	// The node may have moved on while the call was out: only a reply to the
+	// election still running counts.
+	if n.role != Candidate || n.hard.Term != args.Term {
+		return
+	}
+	if _, counted := n.votes[peer]; counted {
+		return
+	}
+	n.votes[peer] = reply.VoteGranted
+	granted, rejected := n.countVotes()
+	n.emit(Event{Kind: EventVoteReceived, Term: args.Term, Peer: peer, Granted: reply.VoteGranted,
+		Votes: granted, Reason: reply.Reason, VotedFor: reply.VotedFor, PeerTerm: reply.Term})
+	if Tally(n.cfg.Nodes, granted, rejected) == Won {
+		n.becomeLeader()
+	}
+}
+
+// countVotes returns how many distinct nodes granted and rejected the current
+// election. Called with mu held.
+func (n *Node) countVotes() (granted, rejected int) {
+	for _, ok := range n.votes {
+		if ok {
+			granted++
+		} else {
+			rejected++
+		}
+	}
+	return granted, rejected
+}
+
+// becomeLeader makes a candidate that won its election the leader, and sends the
+// first heartbeats at once. Called with mu held.
+func (n *Node) becomeLeader() {
+	granted, _ := n.countVotes()
+	n.role = Leader
+	n.leader = n.cfg.ID
+	n.emit(Event{Kind: EventElectionWon, Term: n.hard.Term, Votes: granted})
+	n.emit(Event{Kind: EventRoleChanged, Term: n.hard.Term, Peer: n.cfg.ID})
+	n.log.Info("became leader", "term", n.hard.Term, "votes", granted)
+	n.broadcastHeartbeats()
+	n.timer.Reset(n.cfg.Heartbeat)
+}
+
+// becomeFollower moves the node to term (saving it first, with no vote, if it is
+// newer) as a follower of leader, which may be None. from is the node whose
+// message caused the change. Adopting a term does not reset the election
+// timer; only a leader stepping down draws a new one, since it had none running.
+// If the new term cannot be saved the node stays as it was and returns the error.
+// Called with mu held.
+func (n *Node) becomeFollower(term uint64, leader, from int) error {
+	if term > n.hard.Term {
+		if err := n.save(HardState{Term: term, VotedFor: None}); err != nil {
+			return err
+		}
+		n.emit(Event{Kind: EventTermChanged, Term: term, Peer: from})
+		n.log.Info("adopted term", "term", term, "from", from)
+	}
+	wasLeader := n.role == Leader
+	if n.role == Follower && n.leader == leader {
+		return nil
+	}
+	n.role = Follower
+	n.leader = leader
+	n.votes = nil
+	n.emit(Event{Kind: EventRoleChanged, Term: n.hard.Term, Peer: leader})
+	n.log.Info("became follower", "term", n.hard.Term, "leader", leader)
+	if wasLeader {
+		n.resetElectionTimer(ResetSteppedDown)
+	}
+	return nil
+}
+
+// broadcastHeartbeats sends one empty AppendEntries to every peer, in parallel.
+// Called with mu held.
+func (n *Node) broadcastHeartbeats() {
+	args := AppendEntriesArgs{Term: n.hard.Term, LeaderID: n.cfg.ID}
+	for _, peer := range n.peers() {
+		n.spawn(func() { n.sendHeartbeat(peer, args) })
+	}
+}
+
+// sendHeartbeat sends one heartbeat and steps down if the reply carries a newer term.
+func (n *Node) sendHeartbeat(peer int, args AppendEntriesArgs) {
+	var reply AppendEntriesReply
+	if err := n.await(n.cfg.Transport.AppendEntries(peer, &args, &reply), n.cfg.Heartbeat); err != nil {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped {
+		return
+	}
+	if ShouldAdoptTerm(n.hard.Term, reply.Term) {
+		n.becomeFollower(reply.Term, None, peer)
+	}
+}
+
+// markHeard records that the current term's leader, or a candidate this node
+// voted for, was heard from. Called with mu held.
+func (n *Node) markHeard(reason ResetReason) {
+	n.lastHeard = n.cfg.Clock.Now()
+	n.resetElectionTimer(reason)
+}

@@ -1,0 +1,66 @@
+package raft
+
+// HandleRequestVote handles a RequestVote from a candidate. A granted vote is
+// saved before this returns, so the reply can leave as soon as it is built; if
+// it cannot be saved the vote is rejected.
+func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped {
+		return RequestVoteReply{}, ErrStopped
+	}
+	candidate := args.CandidateID
+	if ShouldAdoptTerm(n.hard.Term, args.Term) {
+		if err := n.becomeFollower(args.Term, None, candidate); err != nil {
+			return n.rejectVote(args, ReasonPersistFailed), nil
+		}
+	}
+
+	granted, reason := DecideVote(n.hard, args.Term, candidate)
+	if !granted {
+		return n.rejectVote(args, reason), nil
+	}
+	if reason == ReasonGranted {
+		if err := n.save(HardState{Term: n.hard.Term, VotedFor: candidate}); err != nil {
+			return n.rejectVote(args, ReasonPersistFailed), nil
+		}
+	}
+	n.markHeard(ResetVoteGranted)
+	n.emit(Event{Kind: EventVoteGranted, Term: n.hard.Term, Peer: candidate, Reason: reason,
+		VotedFor: candidate, PeerTerm: args.Term})
+	n.log.Debug("granted vote", "term", n.hard.Term, "candidate", candidate)
+	return RequestVoteReply{Term: n.hard.Term, VoteGranted: true, Reason: reason, VotedFor: candidate}, nil
+}
+
+// rejectVote reports and builds a rejection. Called with mu held.
+func (n *Node) rejectVote(args *RequestVoteArgs, reason VoteReason) RequestVoteReply {
+	n.emit(Event{Kind: EventVoteRejected, Term: n.hard.Term, Peer: args.CandidateID, Reason: reason,
+		VotedFor: n.hard.VotedFor, PeerTerm: args.Term})
+	n.log.Debug("rejected vote", "term", n.hard.Term, "candidate", args.CandidateID, "reason", reason)
+	return RequestVoteReply{Term: n.hard.Term, Reason: reason, VotedFor: n.hard.VotedFor}
+}
+
+// HandleAppendEntries handles a heartbeat. A heartbeat from an older term is
+// rejected and changes nothing, so it does not reset the election timer. One
+// from the current term's leader makes a candidate step down and resets the timer.
+func (n *Node) HandleAppendEntries(args *AppendEntriesArgs) (AppendEntriesReply, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped {
+		return AppendEntriesReply{}, ErrStopped
+	}
+	if args.Term < n.hard.Term {
+		return AppendEntriesReply{Term: n.hard.Term}, nil
+	}
+	if n.role == Leader && args.Term == n.hard.Term {
+		// Two leaders in one term: Raft rules this out, and only a node that lost
+		// its state file (restarted with amnesia) can cause it. Refuse to follow.
+		n.log.Error("another leader in my term", "term", args.Term, "other_leader", args.LeaderID)
+		return AppendEntriesReply{Term: n.hard.Term}, nil
+	}
+	if err := n.becomeFollower(args.Term, args.LeaderID, args.LeaderID); err != nil {
+		return AppendEntriesReply{Term: n.hard.Term}, nil
+	}
+	n.markHeard(ResetHeartbeat)
+	return AppendEntriesReply{Term: n.hard.Term, Success: true}, nil
+}

@@ -1,0 +1,124 @@
+package raft
+
+import "fmt"
+
+// The decisions of the election, as pure functions over values so that they can
+// be tested by table. The Node applies them with its mutex held.
+
+// VoteReason is why a voter granted or rejected a vote.
+type VoteReason int
+
+// The reasons a vote is granted or rejected.
+const (
+	ReasonNone          VoteReason = iota // no reason recorded (an unanswered request)
+	ReasonGranted                         // first vote in this term, for this candidate
+	ReasonRegranted                       // the voter had already voted for this candidate in this term
+	ReasonStaleTerm                       // the candidate's term is older than the voter's
+	ReasonAlreadyVoted                    // the voter already voted for another node in this term
+	ReasonPersistFailed                   // the voter could not save its vote, so it may not grant it
+	ReasonStopped                         // the voter is shutting down
+)
+
+// String returns a short name for the reason.
+func (r VoteReason) String() string {
+	switch r {
+	case ReasonNone:
+		return "none"
+	case ReasonGranted:
+		return "granted"
+	case ReasonRegranted:
+		return "already voted for this candidate"
+	case ReasonStaleTerm:
+		return "stale term"
+	case ReasonAlreadyVoted:
+		return "already voted"
+	case ReasonPersistFailed:
+		return "state file write failed"
+	case ReasonStopped:
+		return "stopped"
+	}
+	return fmt.Sprintf("reason(%d)", int(r))
+}
+
+// describe words the reason for an event whose Term is the voter's term, PeerTerm
+// the candidate's and VotedFor the voter's vote.
+func (r VoteReason) describe(e Event) string {
+	switch r {
+	case ReasonStaleTerm:
+		return fmt.Sprintf("candidate's term %d is older than mine, %d", e.PeerTerm, e.Term)
+	case ReasonAlreadyVoted:
+		return fmt.Sprintf("already voted for %s in term %d", NodeName(e.VotedFor), e.Term)
+	}
+	return r.String()
+}
+
+// HardState is what Raft requires a node to keep on stable storage: its current
+// term and whom it voted for in that term (None if nobody).
+type HardState struct {
+	Term     uint64
+	VotedFor int
+}
+
+// ShouldAdoptTerm reports whether a message carrying term moves a node that is at
+// current to that term. Any newer term does, whoever sends it (Figure 2, "Rules
+// for all servers").
+func ShouldAdoptTerm(current, term uint64) bool {
+	return term > current
+}
+
+// DecideVote decides a RequestVote for a voter whose hard state is s, after the
+// voter has adopted the candidate's term if it was newer. A vote is granted at
+// most once per term: to the first candidate that asks, and again to that same
+// candidate if it asks twice. With no log, every candidate's log is up to date.
+func DecideVote(s HardState, candidateTerm uint64, candidate int) (bool, VoteReason) {
+	switch {
+	case candidateTerm < s.Term:
+		return false, ReasonStaleTerm
+	case s.VotedFor == candidate:
+		return true, ReasonRegranted
+	case s.VotedFor != None:
+		return false, ReasonAlreadyVoted
+	}
+	return true, ReasonGranted
+}
+
+// Outcome is the state of an election's tally.
+type Outcome int
+
+// The outcomes of a tally.
+const (
+	Pending Outcome = iota // neither a majority for nor a majority against yet
+	Won                    // a majority of the cluster granted its vote
+	Lost                   // enough nodes rejected that a majority is out of reach
+)
+
+// String returns the outcome's name.
+func (o Outcome) String() string {
+	switch o {
+	case Pending:
+		return "pending"
+	case Won:
+		return "won"
+	case Lost:
+		return "lost"
+	}
+	return fmt.Sprintf("outcome(%d)", int(o))
+}
+
+// Majority returns the number of votes that wins an election among n nodes.
+func Majority(n int) int {
+	return n/2 + 1
+}
+
+// Tally decides an election among n nodes in which granted distinct nodes (the
+// candidate included) granted their votes and rejected distinct nodes refused.
+func Tally(n, granted, rejected int) Outcome {
+	majority := Majority(n)
+	switch {
+	case granted >= majority:
+		return Won
+	case n-rejected < majority:
+		return Lost
+	}
+	return Pending
+}

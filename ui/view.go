@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/raftplay/raftplay/raft"
+)
+
+// View draws the model. It reads only the model: the layout and the key
+// bindings are brought up to date in Update.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "raftplay"
+	return v
+}
+
+func (m Model) render() string {
+	l := m.layout
+	switch {
+	case m.width == 0 || m.height == 0:
+		return "" // the terminal size has not arrived yet
+	case l.tooSmall:
+		return tooSmallView(l)
+	}
+	parts := []string{headerView(m.snap, l.width)}
+	if l.rows > 0 {
+		parts = append(parts, m.cards.view(m.snap, m.selected))
+	}
+	gap := fitBlock(nil, panelGap, l.bottomHeight)
+	bottom := lipgloss.JoinHorizontal(lipgloss.Top,
+		linksView(m.snap, m.selected, l), gap, m.log.view(l.eventsWidth, l.bottomHeight))
+	parts = append(parts, bottom, m.statusView(), m.helpView())
+	return strings.Join(parts, "\n")
+}
+
+// tooSmallView returns the one line shown instead of the cluster, in the
+// longest wording that fits the terminal.
+func tooSmallView(l layout) string {
+	need := fmt.Sprintf("%dx%d", l.needWidth, l.needHeight)
+	text := firstFit(l.width,
+		fmt.Sprintf("terminal too small (%dx%d): raftplay needs at least %s", l.width, l.height, need),
+		"terminal too small: need "+need,
+		"need "+need)
+	return ansi.Truncate(text, l.width, "…")
+}
+
+func (m Model) statusView() string {
+	s := m.status
+	if s.text == "" {
+		s = statusLine{statusInfo, raft.NodeName(m.selected) + " selected: the keys below act on it"}
+	}
+	text := ansi.Truncate(oneLine(s.text), m.layout.width, "…")
+	switch s.kind {
+	case statusPrompt:
+		return styleStatusPrompt.Render(text)
+	case statusError:
+		return styleStatusError.Render(text)
+	}
+	return styleStatusInfo.Render(text)
+}
+
+func (m Model) helpView() string {
+	if m.layout.fullHelp {
+		return m.help.FullHelpView(m.keys.FullHelp())
+	}
+	return m.help.ShortHelpView(m.keys.ShortHelp())
+}
+
+// oneLine joins the lines of a message from elsewhere, such as an error, so it
+// cannot push the panels below it down.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// fitLines returns exactly height lines, each cut to at most width cells.
+func fitLines(lines []string, width, height int) []string {
+	out := make([]string, height)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = ansi.Truncate(lines[i], width, "…")
+		}
+	}
+	return out
+}
+
+// fitBlock returns a block of exactly width×height cells, so panels joined side
+// by side stay aligned.
+func fitBlock(lines []string, width, height int) string {
+	out := fitLines(lines, width, height)
+	for i, line := range out {
+		out[i] = line + strings.Repeat(" ", max(width-ansi.StringWidth(line), 0))
+	}
+	return strings.Join(out, "\n")
+}
+
+// wrapLines wraps text at width into at most maxLines lines, ending with "…"
+// when text is longer.
+func wrapLines(text string, width, maxLines int) []string {
+	if maxLines <= 0 || width <= 1 {
+		return nil
+	}
+	lines := strings.Split(ansi.Wrap(text, width, " /"), "\n")
+	if len(lines) <= maxLines {
+		return lines
+	}
+	lines = lines[:maxLines]
+	lines[maxLines-1] = ansi.Truncate(lines[maxLines-1], width-1, "") + "…"
+	return lines
+}
