@@ -31,6 +31,8 @@ var (
 	ErrSameNode    = errors.New("a link joins two different nodes")
 	ErrNotStarted  = errors.New("cluster not started")
 	ErrStartFailed = errors.New("node failed to start")
+	ErrLeads       = errors.New("node is the leader")
+	ErrNoLeader    = errors.New("no leader")
 )
 
 // Cluster is a set of raft nodes in one process and the network between them.
@@ -59,6 +61,8 @@ type member struct {
 	last        raft.Status  // the status it had when it went down
 	persisted   raft.HardState
 	err         string // why it failed to start, if it did
+	restartMode RestartMode
+	history     *history // recent contents of the state file
 }
 
 // incarnation is one run of a node, from a start to a crash.
@@ -66,6 +70,7 @@ type incarnation struct {
 	node      *raft.Node
 	server    *server
 	transport *transport
+	stop      chan struct{} // closed when the incarnation crashes
 }
 
 // New validates cfg and prepares the cluster. Nothing listens until Start.
@@ -80,14 +85,15 @@ func New(cfg Config) (*Cluster, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Cluster{cfg: cfg, clock: NewClock(cfg.Slowdown), links: newLinks(cfg.Nodes), log: logger}
+	c := &Cluster{cfg: cfg, clock: NewClock(cfg.Slowdown), links: newLinks(cfg.Nodes, cfg.Seed), log: logger}
 	c.hub = newHub(c.clock)
 	for id := 1; id <= cfg.Nodes; id++ {
 		addr := "127.0.0.1:0"
 		if len(cfg.Addrs) > 0 {
 			addr = cfg.Addrs[id-1]
 		}
-		c.members = append(c.members, &member{id: id, addr: addr, statePath: StatePath(cfg.Dir, id)})
+		c.members = append(c.members, &member{id: id, addr: addr, statePath: StatePath(cfg.Dir, id),
+			history: &history{}})
 	}
 	return c, nil
 }
@@ -156,21 +162,23 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 	number := m.incarnation
 	c.mu.Unlock()
 
-	t := newTransport(m.id, c.addrs(), c.links)
+	t := newTransport(m.id, c.addrs(), c.links, c.clock)
+	stop := make(chan struct{})
 	node, err := raft.New(raft.Config{
 		ID: m.id, Nodes: c.cfg.Nodes,
 		ElectionTimeoutMin: c.cfg.ElectionTimeoutMin, ElectionTimeoutMax: c.cfg.ElectionTimeoutMax,
 		Heartbeat: c.cfg.Heartbeat,
 		Seed:      c.cfg.Seed + uint64(number-1)<<32,
-		Clock:     c.clock, Transport: t, Storage: raft.NewFileStorage(m.statePath, m.id),
+		Clock:     c.clock.Node(m.id), Transport: t, Storage: recordingStorage{raft.NewFileStorage(m.statePath, m.id), m.history},
 		Events: func(e raft.Event) { c.hub.publish(Event{Kind: EventRaft, Node: m.id, Incarnation: number, Raft: e}) },
 		Logger: c.log.With("incarnation", number),
 	})
 	if err == nil {
 		var srv *server
-		srv, err = newServer(l, &Service{id: m.id, node: node, links: c.links}, c.log.With("node", m.id))
+		service := &Service{id: m.id, node: node, links: c.links, clock: c.clock, stop: stop}
+		srv, err = newServer(l, service, c.log.With("node", m.id))
 		if err == nil {
-			c.run(m, &incarnation{node: node, server: srv, transport: t})
+			c.run(m, &incarnation{node: node, server: srv, transport: t, stop: stop})
 			return nil
 		}
 	}

@@ -53,9 +53,11 @@ func (c *Cluster) halt(m *member) bool {
 	if inc == nil {
 		return false
 	}
+	close(inc.stop)
 	inc.node.Stop()
 	inc.transport.close()
 	inc.server.close()
+	c.clock.SetFrozen(m.id, false) // a crash ends a freeze
 
 	status := inc.node.Status()
 	status.Role, status.Leader, status.Granted, status.Rejected = raft.Follower, raft.None, nil, nil
@@ -75,28 +77,22 @@ func (c *Cluster) halt(m *member) bool {
 // address, so that the other nodes reach it again without being restarted. A
 // state file that cannot be loaded keeps the node down and is returned as the
 // error; the file is left as it is.
-func (c *Cluster) Restart(id int) error {
-	c.ops.Lock()
-	defer c.ops.Unlock()
-	m, err := c.member(id)
-	if err != nil {
-		return err
-	}
+func (c *Cluster) Restart(id int) error { return c.RestartWith(id, RestartClean) }
+
+// restart starts m again on its address. Called with ops held.
+func (c *Cluster) restart(m *member, mode RestartMode) error {
 	c.mu.Lock()
-	up, addr := m.running != nil, m.addr
+	addr := m.addr
 	c.mu.Unlock()
-	if up {
-		return fmt.Errorf("restart n%d: %w", id, ErrNodeUp)
-	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("restart n%d: cannot listen on %s again: %w", id, addr, err)
+		return fmt.Errorf("restart n%d: cannot listen on %s again: %w", m.id, addr, err)
 	}
 	if err := c.startMember(m, l); err != nil {
-		return fmt.Errorf("restart n%d: %w", id, err)
+		return fmt.Errorf("restart n%d: %w", m.id, err)
 	}
-	c.log.Info("node restarted", "node", id, "incarnation", m.incarnation)
-	c.hub.publish(Event{Kind: EventRestarted, Node: id, Incarnation: m.incarnation})
+	c.log.Info("node restarted", "node", m.id, "incarnation", m.incarnation, "mode", mode.String())
+	c.hub.publish(Event{Kind: EventRestarted, Node: m.id, Incarnation: m.incarnation, Mode: mode})
 	return nil
 }
 
@@ -104,7 +100,7 @@ func (c *Cluster) Restart(id int) error {
 // from's replies to to's requests. Messages to→from are not affected.
 func (c *Cluster) Cut(from, to int) error { return c.setLink(from, to, false) }
 
-// Heal delivers messages from→to again.
+// Heal makes from→to healthy again: not cut, with no delay and no loss.
 func (c *Cluster) Heal(from, to int) error { return c.setLink(from, to, true) }
 
 // CutBetween cuts the link between a and b in both directions.
@@ -129,7 +125,7 @@ func (c *Cluster) Isolate(id int) error { return c.setAllLinks(id, false) }
 // Rejoin heals every link to and from node id.
 func (c *Cluster) Rejoin(id int) error { return c.setAllLinks(id, true) }
 
-// HealAll heals every link.
+// HealAll makes every link healthy.
 func (c *Cluster) HealAll() {
 	for from := 1; from <= c.cfg.Nodes; from++ {
 		for to := 1; to <= c.cfg.Nodes; to++ {
@@ -153,8 +149,19 @@ func (c *Cluster) setAllLinks(id int, delivered bool) error {
 	return nil
 }
 
-// setLink changes one directed link and publishes the change, if it is one.
+// setLink cuts one directed link, or heals it: no cut, no delay, no loss.
 func (c *Cluster) setLink(from, to int, delivered bool) error {
+	return c.updateLink(from, to, func(l *Link) {
+		if delivered {
+			*l = Link{}
+		} else {
+			l.Cut = true
+		}
+	})
+}
+
+// updateLink applies change to from→to and publishes the result, if it changed.
+func (c *Cluster) updateLink(from, to int, change func(*Link)) error {
 	for _, id := range []int{from, to} {
 		if id < 1 || id > c.cfg.Nodes {
 			return fmt.Errorf("%w: n%d, nodes are n1 to n%d", ErrNoSuchNode, id, c.cfg.Nodes)
@@ -163,39 +170,11 @@ func (c *Cluster) setLink(from, to int, delivered bool) error {
 	if from == to {
 		return fmt.Errorf("%w: n%d to n%d", ErrSameNode, from, to)
 	}
-	if !c.links.set(from, to, delivered) {
+	link, changed := c.links.update(from, to, change)
+	if !changed {
 		return nil
 	}
-	kind := EventLinkCut
-	if delivered {
-		kind = EventLinkHealed
-	}
-	c.log.Info("link changed", "from", from, "to", to, "delivered", delivered)
-	c.hub.publish(Event{Kind: kind, Node: from, Peer: to})
+	c.log.Info("link changed", "from", from, "to", to, "cut", link.Cut, "delay", link.Delay, "loss", link.Loss)
+	c.hub.publish(Event{Kind: linkEventKind(link), Node: from, Peer: to, Link: link})
 	return nil
-}
-
-// Snapshot returns a deep copy of every node's state and of the links.
-func (c *Cluster) Snapshot() Snapshot {
-	s := Snapshot{
-		Time: c.clock.Now(), Links: c.links.copy(),
-		ElectionTimeoutMin: c.cfg.ElectionTimeoutMin, ElectionTimeoutMax: c.cfg.ElectionTimeoutMax,
-		Heartbeat: c.cfg.Heartbeat, Slowdown: c.cfg.Slowdown,
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, m := range c.members {
-		n := NodeSnapshot{ID: m.id, Addr: m.addr, StatePath: m.statePath, Incarnation: m.incarnation,
-			Status: m.last, Persisted: m.persisted, Err: m.err}
-		if m.running != nil {
-			n.Up = true
-			n.Status = m.running.node.Status()
-			n.Persisted = raft.HardState{Term: n.Status.Term, VotedFor: n.Status.VotedFor}
-		}
-		if n.Status.ID == 0 {
-			n.Status.ID = m.id
-		}
-		s.Nodes = append(s.Nodes, n)
-	}
-	return s
 }

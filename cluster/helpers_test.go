@@ -40,6 +40,8 @@ type testCluster struct {
 	mu     sync.Mutex
 	events []Event
 	won    map[uint64][]int // term → nodes that won an election in it
+
+	unsafe bool // the test breaks election safety on purpose
 }
 
 func startCluster(t *testing.T, cfg Config) *testCluster {
@@ -81,6 +83,9 @@ func (tc *testCluster) stop() {
 
 func (tc *testCluster) checkOneLeaderPerTerm() {
 	tc.t.Helper()
+	if tc.unsafe {
+		return
+	}
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	for term, leaders := range tc.won {
@@ -148,6 +153,41 @@ func describe(s Snapshot) string {
 	for _, n := range s.Nodes {
 		out += fmt.Sprintf("n%d up=%v %s term=%d vote=%d leader=%d; ", n.ID, n.Up, n.Status.Role,
 			n.Status.Term, n.Status.VotedFor, n.Status.Leader)
+	}
+	return out
+}
+
+// raftEvents returns the node events of the given kind, after the event
+// numbered since.
+func (tc *testCluster) raftEvents(since uint64, kind raft.EventKind) []Event {
+	return tc.eventsMatching(func(e Event) bool {
+		return e.Seq > since && e.Kind == EventRaft && e.Raft.Kind == kind
+	})
+}
+
+// lastSeq returns the number of the newest recorded event.
+func (tc *testCluster) lastSeq() uint64 {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if len(tc.events) == 0 {
+		return 0
+	}
+	return tc.events[len(tc.events)-1].Seq
+}
+
+// must fails the test if err is not nil.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// terms returns every node's term and role, to compare two moments.
+func terms(s Snapshot) string {
+	out := ""
+	for _, n := range s.Nodes {
+		out += fmt.Sprintf("n%d:%d:%s:%v ", n.ID, n.Status.Term, n.Status.Role, n.Status.Deadline.UnixNano())
 	}
 	return out
 }

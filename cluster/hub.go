@@ -7,7 +7,8 @@ import "sync"
 // goroutine, so a node publishing with its mutex held is never held up by a
 // slow reader.
 type hub struct {
-	clock *Clock
+	clock   *Clock
+	monitor *monitor // guarded by mu
 
 	mu     sync.Mutex
 	seq    uint64                 // guarded by mu
@@ -26,7 +27,7 @@ type subscription struct {
 }
 
 func newHub(clock *Clock) *hub {
-	return &hub{clock: clock, subs: make(map[*subscription]bool)}
+	return &hub{clock: clock, monitor: newMonitor(), subs: make(map[*subscription]bool)}
 }
 
 // publish numbers e, stamps it if it has no time, and queues it for every subscriber.
@@ -46,6 +47,20 @@ func (h *hub) publish(e Event) {
 	for s := range h.subs {
 		s.push(e)
 	}
+	if violation := h.monitor.observe(e); violation != "" {
+		h.seq++
+		broken := Event{Seq: h.seq, Time: e.Time, Kind: EventSafetyViolation, Node: e.Node, Text: violation}
+		for s := range h.subs {
+			s.push(broken)
+		}
+	}
+}
+
+// violations returns every safety violation seen so far.
+func (h *hub) violations() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.monitor.violations...)
 }
 
 // Subscribe returns every event published from now on, in order, and a function

@@ -9,14 +9,19 @@ import (
 // Snapshot is a deep copy of the whole cluster at one moment. Nothing in it is
 // shared with the running nodes.
 type Snapshot struct {
-	Time  time.Time      // on the cluster clock
-	Nodes []NodeSnapshot // Nodes[i] is node i+1
-	Links [][]bool       // Links[from-1][to-1] is true when messages from→to are delivered
+	Time   time.Time      // on the cluster clock
+	Nodes  []NodeSnapshot // Nodes[i] is node i+1
+	Links  [][]Link       // Links[from-1][to-1] is the link from→to
+	Paused bool           // the cluster clock is stopped and messages wait
 
 	ElectionTimeoutMin time.Duration // cluster time
 	ElectionTimeoutMax time.Duration // cluster time
 	Heartbeat          time.Duration // cluster time
 	Slowdown           float64       // wall-clock seconds per second of cluster time
+
+	// Violations lists every broken safety rule seen so far, such as two
+	// leaders in one term; empty in a correct run.
+	Violations []string
 }
 
 // NodeSnapshot is one node in a Snapshot.
@@ -25,7 +30,9 @@ type NodeSnapshot struct {
 	Addr        string // host:port of its RPC listener
 	StatePath   string
 	Up          bool
-	Incarnation int // 1 for the first start, one more for each restart
+	Frozen      bool        // its clock and message handling are stopped
+	Incarnation int         // 1 for the first start, one more for each restart
+	RestartMode RestartMode // how it was last restarted; RestartClean if never
 
 	// Status is the node's state when Up; for a node that is down it is the last
 	// state it had, with Role reset to Follower and Leader to None.
@@ -89,7 +96,35 @@ func (s Snapshot) Followers(leader int) int {
 	return count
 }
 
-// Delivers reports whether messages from→to are delivered.
+// Delivers reports whether messages from→to are delivered, that is, the link
+// is not cut. A link with loss still delivers some.
 func (s Snapshot) Delivers(from, to int) bool {
-	return s.Links[from-1][to-1]
+	return !s.Links[from-1][to-1].Cut
+}
+
+// Snapshot returns a deep copy of every node's state and of the links.
+func (c *Cluster) Snapshot() Snapshot {
+	s := Snapshot{
+		Time: c.clock.Now(), Links: c.links.copy(),
+		ElectionTimeoutMin: c.cfg.ElectionTimeoutMin, ElectionTimeoutMax: c.cfg.ElectionTimeoutMax,
+		Heartbeat: c.cfg.Heartbeat, Slowdown: c.clock.Slowdown(), Paused: c.clock.Paused(),
+		Violations: c.hub.violations(),
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.members {
+		n := NodeSnapshot{ID: m.id, Addr: m.addr, StatePath: m.statePath, Incarnation: m.incarnation,
+			RestartMode: m.restartMode, Status: m.last, Persisted: m.persisted, Err: m.err}
+		if m.running != nil {
+			n.Up = true
+			n.Frozen = c.clock.Frozen(m.id)
+			n.Status = m.running.node.Status()
+			n.Persisted = raft.HardState{Term: n.Status.Term, VotedFor: n.Status.VotedFor}
+		}
+		if n.Status.ID == 0 {
+			n.Status.ID = m.id
+		}
+		s.Nodes = append(s.Nodes, n)
+	}
+	return s
 }

@@ -25,6 +25,7 @@ type transport struct {
 	from  int
 	addrs []string // addrs[id-1] is node id's address; never changed after Start
 	links *links
+	clock *Clock
 	stop  chan struct{} // closed by close
 	wg    sync.WaitGroup
 
@@ -33,8 +34,8 @@ type transport struct {
 	closed  bool                // guarded by mu
 }
 
-func newTransport(from int, addrs []string, l *links) *transport {
-	return &transport{from: from, addrs: addrs, links: l, stop: make(chan struct{}),
+func newTransport(from int, addrs []string, l *links, clock *Clock) *transport {
+	return &transport{from: from, addrs: addrs, links: l, clock: clock, stop: make(chan struct{}),
 		clients: make(map[int]*rpc.Client)}
 }
 
@@ -63,9 +64,6 @@ func (t *transport) AppendEntries(to int, args *raft.AppendEntriesArgs, reply *r
 // came back without error.
 func (t *transport) call(to int, method string, req, resp any, deliver func() (lost bool)) <-chan error {
 	done := make(chan error, 1)
-	if !t.links.delivers(t.from, to) {
-		return done // lost on the way out
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.closed {
@@ -80,7 +78,13 @@ func (t *transport) call(to int, method string, req, resp any, deliver func() (l
 	return done
 }
 
+// roundTrip carries one call through the network: the request over from→to,
+// the reply over to→from, each subject to that link's cut, loss and delay, and
+// each held while the cluster is paused or the sender is frozen.
 func (t *transport) roundTrip(to int, method string, req, resp any, deliver func() bool, done chan<- error) {
+	if !t.travel(t.from, to) {
+		return
+	}
 	client, err := t.client(to)
 	if err != nil {
 		done <- err
@@ -100,10 +104,31 @@ func (t *transport) roundTrip(to int, method string, req, resp any, deliver func
 		done <- call.Error
 		return
 	}
-	if lost := deliver(); lost || !t.links.delivers(to, t.from) {
+	if lost := deliver(); lost || !t.travel(to, t.from) {
 		return
 	}
 	done <- nil
+}
+
+// travel decides the fate of one message from→to and waits out its delay. It
+// returns false if the message is lost or the transport closes meanwhile.
+func (t *transport) travel(from, to int) bool {
+	delivered, delay := t.links.fate(from, to)
+	if !delivered {
+		return false
+	}
+	if delay > 0 {
+		arrived := make(chan struct{})
+		timer := t.clock.AfterFunc(delay, func() { close(arrived) })
+		select {
+		case <-arrived:
+		case <-t.stop:
+			timer.Stop()
+			return false
+		}
+	}
+	// A frozen sender sends nothing, and a frozen receiver of a reply reads nothing.
+	return t.clock.WaitRunning(t.from, t.stop)
 }
 
 // client returns the connection to peer to, dialing it if there is none.

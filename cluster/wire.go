@@ -45,12 +45,26 @@ type Service struct {
 	id    int
 	node  *raft.Node
 	links *links
+	clock *Clock
+	stop  <-chan struct{} // closed when the incarnation crashes
+}
+
+// arrive holds an incoming message while the cluster is paused or the node is
+// frozen, and fails if the node crashes meanwhile.
+func (s *Service) arrive() error {
+	if !s.clock.WaitRunning(s.id, s.stop) {
+		return raft.ErrStopped
+	}
+	return nil
 }
 
 // RequestVote delivers a vote request to the node, unless the link drops it.
 func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) error {
 	if req.To != s.id {
 		return fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, req.To, s.id)
+	}
+	if err := s.arrive(); err != nil {
+		return err
 	}
 	if !s.links.delivers(req.From, s.id) {
 		resp.Lost = true
@@ -69,6 +83,9 @@ func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) error {
 func (s *Service) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse) error {
 	if req.To != s.id {
 		return fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, req.To, s.id)
+	}
+	if err := s.arrive(); err != nil {
+		return err
 	}
 	if !s.links.delivers(req.From, s.id) {
 		resp.Lost = true

@@ -34,17 +34,20 @@ func (n *Node) resetElectionTimer(reason ResetReason) {
 
 // startElection makes the node a candidate in a new term: it votes for itself,
 // saves term and vote, and then requests votes from all peers in parallel.
-// Called with mu held.
-func (n *Node) startElection() {
+// It reports false if the new term could not be saved, in which case the node
+// stays as it was and tries again at its next timeout. Called with mu held.
+func (n *Node) startElection() bool {
 	expired := n.timeout
 	term := n.hard.Term + 1
 	if err := n.save(HardState{Term: term, VotedFor: n.cfg.ID}); err != nil {
+		n.forced = false
 		n.resetElectionTimer(ResetPersistFailed)
-		return
+		return false
 	}
 	n.emit(Event{Kind: EventTermChanged, Term: term, Peer: None})
-	n.emit(Event{Kind: EventElectionStarted, Term: term, Timeout: expired})
-	n.log.Info("election started", "term", term, "expired_timeout", expired)
+	n.emit(Event{Kind: EventElectionStarted, Term: term, Timeout: expired, Forced: n.forced})
+	n.log.Info("election started", "term", term, "expired_timeout", expired, "forced", n.forced)
+	n.forced = false
 
 	n.role = Candidate
 	n.leader = None
@@ -53,7 +56,7 @@ func (n *Node) startElection() {
 	n.resetElectionTimer(ResetElectionStarted)
 	if Tally(n.cfg.Nodes, 1, 0) == Won {
 		n.becomeLeader()
-		return
+		return true
 	}
 
 	args := RequestVoteArgs{Term: term, CandidateID: n.cfg.ID}
@@ -61,6 +64,7 @@ func (n *Node) startElection() {
 		n.emit(Event{Kind: EventVoteRequested, Term: term, Peer: peer})
 		n.spawn(func() { n.requestVote(peer, args) })
 	}
+	return true
 }
 
 // requestVote asks one peer for its vote and counts the answer, if it still
@@ -133,16 +137,37 @@ func (n *Node) becomeLeader() {
 // Called with mu held.
 func (n *Node) becomeFollower(term uint64, leader, from int) error {
 	if term > n.hard.Term {
-		if err := n.save(HardState{Term: term, VotedFor: None}); err != nil {
+		if err := n.moveTo(HardState{Term: term, VotedFor: None}, from); err != nil {
 			return err
 		}
-		n.emit(Event{Kind: EventTermChanged, Term: term, Peer: from})
-		n.log.Info("adopted term", "term", term, "from", from)
+	}
+	n.follow(leader)
+	return nil
+}
+
+// moveTo saves hs and, if its term is newer, reports the new term and makes the
+// node a follower that knows no leader yet. from is the node whose message
+// carried the term. Called with mu held.
+func (n *Node) moveTo(hs HardState, from int) error {
+	newer := hs.Term > n.hard.Term
+	if err := n.save(hs); err != nil {
+		return err
+	}
+	if newer {
+		n.emit(Event{Kind: EventTermChanged, Term: hs.Term, Peer: from})
+		n.log.Info("adopted term", "term", hs.Term, "from", from)
+		n.follow(None)
+	}
+	return nil
+}
+
+// follow makes the node a follower of leader, which may be None, in its current
+// term. Called with mu held.
+func (n *Node) follow(leader int) {
+	if n.role == Follower && n.leader == leader {
+		return
 	}
 	wasLeader := n.role == Leader
-	if n.role == Follower && n.leader == leader {
-		return nil
-	}
 	n.role = Follower
 	n.leader = leader
 	n.votes = nil
@@ -151,7 +176,6 @@ func (n *Node) becomeFollower(term uint64, leader, from int) error {
 	if wasLeader {
 		n.resetElectionTimer(ResetSteppedDown)
 	}
-	return nil
 }
 
 // broadcastHeartbeats sends one empty AppendEntries to every peer, in parallel.

@@ -12,7 +12,7 @@ type EventKind int
 const (
 	EventRoleChanged     EventKind = iota + 1 // Role, Term; Peer is the leader followed, if known
 	EventTermChanged                          // Term; Peer is the node whose message carried it, None for an own election
-	EventElectionStarted                      // Term, Timeout (the timeout that ran out)
+	EventElectionStarted                      // Term, Timeout (the timeout that ran out), Forced
 	EventVoteRequested                        // Term, Peer (the node asked)
 	EventVoteGranted                          // Term, Peer (the candidate), Reason
 	EventVoteRejected                         // Term, Peer (the candidate), Reason, VotedFor
@@ -37,6 +37,7 @@ type Event struct {
 	Timeout  time.Duration
 	Err      string
 	PeerTerm uint64 // the term the peer sent, where it differs from Term
+	Forced   bool   // an election started by Campaign rather than by a timeout
 }
 
 // EventSink receives a node's events in the order the node produced them. The node
@@ -58,6 +59,9 @@ func (e Event) String() string {
 		}
 		return fmt.Sprintf("n%d adopted term %d from n%d", e.Node, e.Term, e.Peer)
 	case EventElectionStarted:
+		if e.Forced {
+			return fmt.Sprintf("n%d started an election for term %d (campaign requested)", e.Node, e.Term)
+		}
 		return fmt.Sprintf("n%d started an election for term %d (its %v timeout ran out)",
 			e.Node, e.Term, e.Timeout.Round(time.Millisecond))
 	case EventVoteRequested:

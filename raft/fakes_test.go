@@ -10,18 +10,18 @@ import (
 )
 
 // waitTimeout bounds every wait on the wall clock. The conditions are met within
-// milliseconds; the bound only keeps a broken test from hanging.
+// milliseconds, so the bound only keeps a broken test from hanging.
 const waitTimeout = 10 * time.Second
 
 // waitFor polls cond until it holds, failing the test if it does not within
 // waitTimeout. Nodes run their calls in goroutines, so tests wait for the
 // outcome rather than sleep.
-func waitFor(t *testing.T, cond func() bool, what string) {
+func waitFor(t *testing.T, cond func() bool, description string) {
 	t.Helper()
 	deadline := time.Now().Add(waitTimeout)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", waitTimeout, what)
+			t.Fatalf("timed out after %v waiting for %s", waitTimeout, description)
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -146,8 +146,8 @@ func (c *fakeClock) Pending() int {
 	return len(c.timers)
 }
 
-// memStorage is a Storage in memory that records every successful Save and can
-// be told to fail.
+// memStorage is a Storage in memory that records every successful Save. Its
+// saves and loads fail while an error is set.
 type memStorage struct {
 	mu      sync.Mutex
 	state   HardState
@@ -380,7 +380,7 @@ func (t *memTransport) AppendEntries(to int, args *AppendEntriesArgs, reply *App
 	})
 }
 
-// scriptTransport is a Transport whose calls wait until the test answers them.
+// scriptTransport is a Transport whose calls wait until the test responds to them.
 type scriptTransport struct {
 	mu      sync.Mutex
 	votes   []*voteCall
@@ -396,8 +396,8 @@ type voteCall struct {
 	result chan error
 }
 
-// answer fills in the reply and reports success to the caller.
-func (c *voteCall) answer(r RequestVoteReply) {
+// respond fills in the reply and reports success to the caller.
+func (c *voteCall) respond(r RequestVoteReply) {
 	*c.reply = r
 	c.result <- nil
 }
@@ -409,7 +409,7 @@ type appendCall struct {
 	result chan error
 }
 
-func (c *appendCall) answer(r AppendEntriesReply) {
+func (c *appendCall) respond(r AppendEntriesReply) {
 	*c.reply = r
 	c.result <- nil
 }
@@ -470,12 +470,6 @@ func (s *scriptTransport) voteCalls() []*voteCall {
 	return slices.Clone(s.votes)
 }
 
-func (s *scriptTransport) appendCalls() []*appendCall {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.appends)
-}
-
 // Timings of every test node, in the fake clock's time.
 const (
 	testTimeoutMin = 150 * time.Millisecond
@@ -510,7 +504,7 @@ func newTestNode(t *testing.T, cfg Config) *Node {
 }
 
 // soloNode is one started node of a cluster of three whose peers are not
-// attached: its calls fail at once, so it hears only what the test sends it.
+// attached: its calls fail at once, so it receives only the calls the test makes.
 type soloNode struct {
 	node    *Node
 	clock   *fakeClock

@@ -10,21 +10,26 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 		return RequestVoteReply{}, ErrStopped
 	}
 	candidate := args.CandidateID
-	if ShouldAdoptTerm(n.hard.Term, args.Term) {
-		if err := n.becomeFollower(args.Term, None, candidate); err != nil {
+
+	// Decide on the state the node will have after adopting a newer term, so
+	// that the new term and the vote reach the file in one write.
+	next := n.hard
+	if ShouldAdoptTerm(next.Term, args.Term) {
+		next = HardState{Term: args.Term, VotedFor: None}
+	}
+	granted, reason := DecideVote(next, args.Term, candidate)
+	if granted {
+		next.VotedFor = candidate
+	}
+	if next != n.hard {
+		if err := n.moveTo(next, candidate); err != nil {
 			return n.rejectVote(args, ReasonPersistFailed), nil
 		}
 	}
-
-	granted, reason := DecideVote(n.hard, args.Term, candidate)
 	if !granted {
 		return n.rejectVote(args, reason), nil
 	}
-	if reason == ReasonGranted {
-		if err := n.save(HardState{Term: n.hard.Term, VotedFor: candidate}); err != nil {
-			return n.rejectVote(args, ReasonPersistFailed), nil
-		}
-	}
+
 	n.markHeard(ResetVoteGranted)
 	n.emit(Event{Kind: EventVoteGranted, Term: n.hard.Term, Peer: candidate, Reason: reason,
 		VotedFor: candidate, PeerTerm: args.Term})

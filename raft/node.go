@@ -37,6 +37,7 @@ type Node struct {
 	votes       map[int]bool // voters who answered in the current election: true if granted
 	rng         *rand.Rand
 	timer       Timer // the node's one timer: election deadline, or heartbeat interval when leader
+	forced      bool  // the next election was requested by Campaign, not by a timeout
 	started     bool
 	stopped     bool
 }
@@ -52,6 +53,7 @@ const (
 	ResetElectionStarted                    // the node started an election
 	ResetSteppedDown                        // the node stopped leading, so it needs a timer again
 	ResetPersistFailed                      // starting an election failed to save the new term
+	ResetRigged                             // the timeout was set by hand, not drawn
 )
 
 // String returns the reason in a few words.
@@ -69,6 +71,8 @@ func (r ResetReason) String() string {
 		return "stepped down as leader"
 	case ResetPersistFailed:
 		return "state file write failed"
+	case ResetRigged:
+		return "set by hand"
 	}
 	return fmt.Sprintf("reset(%d)", int(r))
 }
@@ -118,8 +122,9 @@ func (n *Node) Start() {
 }
 
 // Stop ends the node: its timer stops, calls in flight are abandoned, and Stop
-// waits for all of its goroutines. After Stop the node saves nothing and sends
-// nothing. Stop may be called more than once.
+// waits for the goroutines the node started. A timer callback that the Clock
+// had already begun to run finds the node stopped and returns. After Stop the
+// node saves nothing and sends nothing. Stop may be called more than once.
 func (n *Node) Stop() {
 	n.mu.Lock()
 	if n.stopped {

@@ -332,7 +332,7 @@ func TestGrantedVoteSavedBeforeReply(t *testing.T) {
 func TestFailedSaveRejectsVote(t *testing.T) {
 	tests := []struct {
 		name string
-		term uint64 // the candidate's term; the voter is at term 1
+		term uint64 // the candidate's term, where the voter is at term 1
 	}{
 		{"same term", 1},
 		{"newer term", 2},
@@ -454,8 +454,9 @@ func TestStaleLeaderStepsDownOnRequest(t *testing.T) {
 			t.Errorf("old leader = %v in term %d voting %s, want follower in term 4 voting n%d",
 				st.Role, st.Term, NodeName(st.VotedFor), candidate)
 		}
+		// The new term and the vote reach the file in one write.
 		saves := c.storage(leader).history()
-		want := []HardState{{Term: 4}, {Term: 4, VotedFor: candidate}}
+		want := []HardState{{Term: 1, VotedFor: leader}, {Term: 4, VotedFor: candidate}}
 		if len(saves) < 2 || !slices.Equal(saves[len(saves)-2:], want) {
 			t.Errorf("saves = %+v, want them to end with %+v", saves, want)
 		}
@@ -649,7 +650,7 @@ func TestOldElectionReplyIgnored(t *testing.T) {
 
 	for _, call := range transport.voteCalls() {
 		if call.args.Term == 1 {
-			call.answer(RequestVoteReply{Term: 1, VoteGranted: true, Reason: ReasonGranted, VotedFor: 1})
+			call.respond(RequestVoteReply{Term: 1, VoteGranted: true, Reason: ReasonGranted, VotedFor: 1})
 		}
 	}
 	waitFor(t, func() bool { return goroutinesIn(requestVoteFunc) == 2 },
@@ -669,7 +670,7 @@ func TestOldElectionReplyIgnored(t *testing.T) {
 	// A reply to the current election still counts.
 	for _, call := range transport.voteCalls() {
 		if call.args.Term == 2 && call.to == 2 {
-			call.answer(RequestVoteReply{Term: 2, VoteGranted: true, Reason: ReasonGranted, VotedFor: 1})
+			call.respond(RequestVoteReply{Term: 2, VoteGranted: true, Reason: ReasonGranted, VotedFor: 1})
 		}
 	}
 	waitFor(t, func() bool { return node.Status().Role == Leader }, "n1 to win term 2 with n2's vote")
@@ -688,7 +689,7 @@ func TestCandidateCountsRejections(t *testing.T) {
 	waitFor(t, func() bool { return len(transport.voteCalls()) == 2 }, "two vote requests")
 
 	for _, call := range transport.voteCalls() {
-		call.answer(RequestVoteReply{Term: 1, Reason: ReasonAlreadyVoted, VotedFor: 3})
+		call.respond(RequestVoteReply{Term: 1, Reason: ReasonAlreadyVoted, VotedFor: 3})
 	}
 	waitFor(t, func() bool { return len(events.find(1, EventVoteReceived)) == 2 }, "both rejections to be counted")
 
@@ -720,7 +721,7 @@ func TestHigherTermReplyEndsCandidacy(t *testing.T) {
 	clock.AdvanceTo(node.Status().Deadline)
 	waitFor(t, func() bool { return len(transport.voteCalls()) == 2 }, "two vote requests")
 
-	transport.voteCalls()[0].answer(RequestVoteReply{Term: 3, Reason: ReasonAlreadyVoted, VotedFor: 3})
+	transport.voteCalls()[0].respond(RequestVoteReply{Term: 3, Reason: ReasonAlreadyVoted, VotedFor: 3})
 	waitFor(t, func() bool { return node.Status().Term == 3 }, "the candidate to adopt term 3")
 
 	st := node.Status()

@@ -188,16 +188,16 @@ func (s *FileStorage) Save(hs HardState) error {
 	data := EncodeStateFile(StateFile{
 		Format: StateFormat, Node: s.Node, Term: hs.Term, VotedFor: hs.VotedFor, Writes: s.writes + 1,
 	})
-	if err := writeFileAtomic(s.Path, data); err != nil {
+	if err := WriteFileAtomic(s.Path, data); err != nil {
 		return &StateFileError{Path: s.Path, Err: err}
 	}
 	s.writes++
 	return nil
 }
 
-// writeFileAtomic replaces path with data so that a crash at any moment leaves
+// WriteFileAtomic replaces path with data so that a crash at any moment leaves
 // either the old content or the new, never a mix. The file is created 0600.
-func writeFileAtomic(path string, data []byte) (err error) {
+func WriteFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

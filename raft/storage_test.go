@@ -37,15 +37,15 @@ func readFile(t *testing.T, path string) []byte {
 }
 
 // withChecksum returns a state file with body as its first line and a correct
-// checksum line, whatever the body holds.
+// checksum line, whatever the body contains.
 func withChecksum(body string) []byte {
 	sum := crc32.Checksum([]byte(body), crc32.MakeTable(crc32.Castagnoli))
 	return fmt.Appendf(nil, "%s\ncrc32c %08x\n", body, sum)
 }
 
 // loadDamaged writes data to path, loads it as node 2's state and returns the
-// problems found, if any: the load must fail with a *StateFileError naming path
-// and wrapping one of sentinels, load no state, and leave the file as it was.
+// problems found. The load must fail with a *StateFileError that names path and
+// wraps one of sentinels. It must load no state and leave the file as it was.
 func loadDamaged(t *testing.T, path string, data []byte, sentinels ...error) []string {
 	t.Helper()
 	writeFile(t, path, data)
@@ -81,13 +81,13 @@ func loadDamaged(t *testing.T, path string, data []byte, sentinels ...error) []s
 	return problems
 }
 
-// reportProblems fails t with the first few problems, each prefixed by what was
-// loaded.
-func reportProblems(t *testing.T, what string, problems []string, reported *int) {
+// reportProblems fails t with the first ten problems in all, each prefixed by
+// the input that caused it. reported counts the problems across calls.
+func reportProblems(t *testing.T, input string, problems []string, reported *int) {
 	t.Helper()
 	for _, p := range problems {
 		if *reported < 10 {
-			t.Errorf("%s: %s", what, p)
+			t.Errorf("%s: %s", input, p)
 		}
 		*reported++
 	}
@@ -256,8 +256,8 @@ func TestFileStorageTruncatedFile(t *testing.T) {
 		if _, err := DecodeStateFile(prefix); err == nil {
 			t.Errorf("DecodeStateFile(first %d of %d bytes) = nil error, want truncated or corrupt", n, len(valid))
 		}
-		what := fmt.Sprintf("first %d of %d bytes", n, len(valid))
-		reportProblems(t, what, loadDamaged(t, path, prefix, ErrStateTruncated, ErrStateCorrupt), &reported)
+		input := fmt.Sprintf("first %d of %d bytes", n, len(valid))
+		reportProblems(t, input, loadDamaged(t, path, prefix, ErrStateTruncated, ErrStateCorrupt), &reported)
 	}
 	if reported > 10 {
 		t.Errorf("%d problems in all, first 10 shown", reported)
@@ -272,8 +272,8 @@ func TestFileStorageFlippedBit(t *testing.T) {
 		for bit := range 8 {
 			damaged := bytes.Clone(valid)
 			damaged[pos] ^= 1 << bit
-			what := fmt.Sprintf("byte %d flipped from %q to %q", pos, valid[pos], damaged[pos])
-			reportProblems(t, what, loadDamaged(t, path, damaged, ErrStateTruncated, ErrStateCorrupt), &reported)
+			input := fmt.Sprintf("byte %d flipped from %q to %q", pos, valid[pos], damaged[pos])
+			reportProblems(t, input, loadDamaged(t, path, damaged, ErrStateTruncated, ErrStateCorrupt), &reported)
 		}
 	}
 	if reported > 10 {
