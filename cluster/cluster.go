@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/raftplay/raftplay/raft"
 )
@@ -43,6 +44,10 @@ type Cluster struct {
 	log   *slog.Logger
 	hub   *hub
 
+	// The options every node runs with, changed live for the whole cluster.
+	preVote     atomic.Bool
+	checkQuorum atomic.Bool
+
 	ops sync.Mutex // serializes Start, Stop and faults
 
 	mu      sync.Mutex
@@ -62,7 +67,8 @@ type member struct {
 	persisted   raft.HardState
 	err         string // why it failed to start, if it did
 	restartMode RestartMode
-	history     *history // recent contents of the state file
+	history     *history    // recent contents of the state file
+	saved       *savedState // what the state file holds
 }
 
 // incarnation is one run of a node, from a start to a crash.
@@ -86,14 +92,16 @@ func New(cfg Config) (*Cluster, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Cluster{cfg: cfg, clock: NewClock(cfg.Slowdown), links: newLinks(cfg.Nodes, cfg.Seed), log: logger}
-	c.hub = newHub(c.clock)
+	c.hub = newHub(c.clock, cfg.Nodes)
+	c.preVote.Store(cfg.PreVote)
+	c.checkQuorum.Store(cfg.CheckQuorum)
 	for id := 1; id <= cfg.Nodes; id++ {
 		addr := "127.0.0.1:0"
 		if len(cfg.Addrs) > 0 {
 			addr = cfg.Addrs[id-1]
 		}
 		c.members = append(c.members, &member{id: id, addr: addr, statePath: StatePath(cfg.Dir, id),
-			history: &history{}})
+			history: &history{}, saved: &savedState{}})
 	}
 	return c, nil
 }
@@ -162,20 +170,21 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 	number := m.incarnation
 	c.mu.Unlock()
 
-	t := newTransport(m.id, c.addrs(), c.links, c.clock)
+	t := newTransport(m.id, c.addrs(), c.links, c.clock, m.saved, c.hub.reportViolation)
 	stop := make(chan struct{})
 	node, err := raft.New(raft.Config{
 		ID: m.id, Nodes: c.cfg.Nodes,
 		ElectionTimeoutMin: c.cfg.ElectionTimeoutMin, ElectionTimeoutMax: c.cfg.ElectionTimeoutMax,
-		Heartbeat: c.cfg.Heartbeat,
-		Seed:      c.cfg.Seed + uint64(number-1)<<32,
-		Clock:     c.clock.Node(m.id), Transport: t, Storage: recordingStorage{raft.NewFileStorage(m.statePath, m.id), m.history},
+		Heartbeat: c.cfg.Heartbeat, PreVote: c.preVote.Load(), CheckQuorum: c.checkQuorum.Load(),
+		Seed:  c.cfg.Seed + uint64(number-1)<<32,
+		Clock: c.clock.Node(m.id), Transport: t, Storage: recordingStorage{raft.NewFileStorage(m.statePath, m.id), m.history, m.saved},
 		Events: func(e raft.Event) { c.hub.publish(Event{Kind: EventRaft, Node: m.id, Incarnation: number, Raft: e}) },
 		Logger: c.log.With("incarnation", number),
 	})
 	if err == nil {
 		var srv *server
-		service := &Service{id: m.id, node: node, links: c.links, clock: c.clock, stop: stop}
+		service := &Service{id: m.id, node: node, links: c.links, clock: c.clock, stop: stop,
+			saved: m.saved, report: c.hub.reportViolation}
 		srv, err = newServer(l, service, c.log.With("node", m.id))
 		if err == nil {
 			c.run(m, &incarnation{node: node, server: srv, transport: t, stop: stop})

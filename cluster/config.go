@@ -29,6 +29,9 @@ type Config struct {
 	// 1 runs at real speed, 20 runs twenty times slower.
 	Slowdown float64
 
+	PreVote     bool // nodes ask for pre-votes before raising their term
+	CheckQuorum bool // leaders step down without a majority; followers stick to a live leader
+
 	Seed   uint64       // seeds every node's election timeouts
 	Logger *slog.Logger // nil means no logs
 }

@@ -190,3 +190,67 @@ func (c *Cluster) connect(joined func(a, b int) bool) {
 		}
 	}
 }
+
+// SetPreVote switches PreVote on or off for every node, now and after restarts.
+func (c *Cluster) SetPreVote(on bool) {
+	c.preVote.Store(on)
+	c.eachRunning(func(n *raft.Node) { n.SetPreVote(on) })
+	c.log.Info("prevote changed", "on", on)
+	c.hub.publish(Event{Kind: EventOptionChanged, Text: "prevote " + onOff(on)})
+}
+
+// SetCheckQuorum switches CheckQuorum on or off for every node, now and after
+// restarts.
+func (c *Cluster) SetCheckQuorum(on bool) {
+	c.checkQuorum.Store(on)
+	c.eachRunning(func(n *raft.Node) { n.SetCheckQuorum(on) })
+	c.log.Info("checkquorum changed", "on", on)
+	c.hub.publish(Event{Kind: EventOptionChanged, Text: "checkquorum " + onOff(on)})
+}
+
+// TransferLeadership asks the current leader to hand over to node target: the
+// leader tells target to campaign at once, and target's election bypasses
+// PreVote and the stickiness of CheckQuorum, as a transfer must.
+func (c *Cluster) TransferLeadership(target int) error {
+	if _, err := c.runningNode(target); err != nil {
+		return err
+	}
+	leader, _ := c.Snapshot().Leader()
+	if leader == raft.None {
+		return fmt.Errorf("transfer to n%d: %w", target, ErrNoLeader)
+	}
+	if leader == target {
+		return fmt.Errorf("transfer to n%d: %w", target, ErrLeads)
+	}
+	node, err := c.runningNode(leader)
+	if err != nil {
+		return err
+	}
+	if !node.TransferLeadership(target) {
+		return fmt.Errorf("transfer to n%d: n%d no longer leads: %w", target, leader, ErrNoLeader)
+	}
+	c.hub.publish(Event{Kind: EventTransferRequested, Node: leader, Peer: target})
+	return nil
+}
+
+// eachRunning calls f on every running node.
+func (c *Cluster) eachRunning(f func(*raft.Node)) {
+	c.mu.Lock()
+	var nodes []*raft.Node
+	for _, m := range c.members {
+		if m.running != nil {
+			nodes = append(nodes, m.running.node)
+		}
+	}
+	c.mu.Unlock()
+	for _, n := range nodes {
+		f(n)
+	}
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}

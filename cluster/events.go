@@ -12,21 +12,23 @@ type EventKind int
 
 // The kinds of cluster Event.
 const (
-	EventRaft            EventKind = iota + 1 // a node's event, in Raft
-	EventCrashed                              // Node was crashed
-	EventRestarted                            // Node was restarted from its state file
-	EventStartFailed                          // Node could not start; Err says why
-	EventLinkCut                              // messages Node→Peer are now lost; Link is the new state
-	EventLinkHealed                           // messages Node→Peer are delivered at once again
-	EventLinkChanged                          // Node→Peer now has the delay or loss in Link
-	EventPaused                               // the whole cluster's time stopped
-	EventResumed                              // the whole cluster's time runs again
-	EventSpeedChanged                         // the slow-motion factor is now Slowdown
-	EventFrozen                               // Node's time and message handling stopped
-	EventThawed                               // Node runs again
-	EventTimersRigged                         // election timers set by hand: Node and Peer together, or all spread
-	EventPartitioned                          // a partition preset was applied; Text names it
-	EventSafetyViolation                      // a safety rule broke; Text says which and how
+	EventRaft              EventKind = iota + 1 // a node's event, in Raft
+	EventCrashed                                // Node was crashed
+	EventRestarted                              // Node was restarted from its state file
+	EventStartFailed                            // Node could not start; Err says why
+	EventLinkCut                                // messages Node→Peer are now lost; Link is the new state
+	EventLinkHealed                             // messages Node→Peer are delivered at once again
+	EventLinkChanged                            // Node→Peer now has the delay or loss in Link
+	EventPaused                                 // the whole cluster's time stopped
+	EventResumed                                // the whole cluster's time runs again
+	EventSpeedChanged                           // the slow-motion factor is now Slowdown
+	EventFrozen                                 // Node's time and message handling stopped
+	EventThawed                                 // Node runs again
+	EventTimersRigged                           // election timers set by hand: Node and Peer together, or all spread
+	EventPartitioned                            // a partition preset was applied; Text names it
+	EventSafetyViolation                        // a safety rule broke; Text says which and how
+	EventOptionChanged                          // PreVote or CheckQuorum switched; Text says which
+	EventTransferRequested                      // leader Node was asked to hand over to Peer
 )
 
 // Event is one entry in the cluster's event stream.
@@ -35,14 +37,15 @@ type Event struct {
 	Time        time.Time // on the cluster clock
 	Kind        EventKind
 	Node        int
-	Incarnation int         // of Node, when it applies
-	Peer        int         // the other end of a link
-	Raft        raft.Event  // for EventRaft
-	Link        Link        // for the link events
-	Slowdown    float64     // for EventSpeedChanged
-	Mode        RestartMode // for EventRestarted
-	Text        string      // for EventPartitioned and EventSafetyViolation
-	Err         string      // for EventStartFailed
+	Incarnation int            // of Node, when it applies
+	Peer        int            // the other end of a link
+	Raft        raft.Event     // for EventRaft
+	Link        Link           // for the link events
+	Slowdown    float64        // for EventSpeedChanged
+	Mode        RestartMode    // for EventRestarted
+	Loaded      raft.HardState // for EventRestarted: the term and vote the node loaded
+	Text        string         // for EventPartitioned, EventSafetyViolation and EventOptionChanged
+	Err         string         // for EventStartFailed
 }
 
 // String describes the event in plain words.
@@ -79,6 +82,10 @@ func (e Event) String() string {
 		return "partition: " + e.Text
 	case EventSafetyViolation:
 		return "SAFETY VIOLATED: " + e.Text
+	case EventOptionChanged:
+		return e.Text
+	case EventTransferRequested:
+		return fmt.Sprintf("n%d asked to hand leadership over to n%d", e.Node, e.Peer)
 	case EventLinkChanged:
 		return fmt.Sprintf("link n%d→n%d now %s", e.Node, e.Peer, e.Link)
 	}

@@ -92,7 +92,8 @@ func (c *Cluster) restart(m *member, mode RestartMode) error {
 		return fmt.Errorf("restart n%d: %w", m.id, err)
 	}
 	c.log.Info("node restarted", "node", m.id, "incarnation", m.incarnation, "mode", mode.String())
-	c.hub.publish(Event{Kind: EventRestarted, Node: m.id, Incarnation: m.incarnation, Mode: mode})
+	c.hub.publish(Event{Kind: EventRestarted, Node: m.id, Incarnation: m.incarnation, Mode: mode,
+		Loaded: m.saved.get()})
 	return nil
 }
 

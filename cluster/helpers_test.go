@@ -66,15 +66,19 @@ func (tc *testCluster) record(events <-chan Event) {
 	for e := range events {
 		tc.mu.Lock()
 		tc.events = append(tc.events, e)
-		if e.Kind == EventRaft && e.Raft.Kind == raft.EventElectionWon {
+		if e.Kind == EventRaft && e.Raft.Kind == raft.EventElectionWon && !e.Raft.PreVote {
 			tc.won[e.Raft.Term] = append(tc.won[e.Raft.Term], e.Node)
 		}
 		tc.mu.Unlock()
 	}
 }
 
-// stop ends the cluster and checks that no term ever had two leaders.
+// stop ends the cluster and checks that no term ever had two leaders and the
+// monitor saw no violation.
 func (tc *testCluster) stop() {
+	if v := tc.Snapshot().Violations; !tc.unsafe && len(v) > 0 {
+		tc.t.Errorf("safety violations in a correct cluster: %q", v)
+	}
 	tc.Stop()
 	tc.cancel()
 	<-tc.done

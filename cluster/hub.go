@@ -26,8 +26,8 @@ type subscription struct {
 	queue []Event // guarded by mu
 }
 
-func newHub(clock *Clock) *hub {
-	return &hub{clock: clock, monitor: newMonitor(), subs: make(map[*subscription]bool)}
+func newHub(clock *Clock, nodes int) *hub {
+	return &hub{clock: clock, monitor: newMonitor(nodes), subs: make(map[*subscription]bool)}
 }
 
 // publish numbers e, stamps it if it has no time, and queues it for every subscriber.
@@ -47,12 +47,28 @@ func (h *hub) publish(e Event) {
 	for s := range h.subs {
 		s.push(e)
 	}
-	if violation := h.monitor.observe(e); violation != "" {
-		h.seq++
-		broken := Event{Seq: h.seq, Time: e.Time, Kind: EventSafetyViolation, Node: e.Node, Text: violation}
-		for s := range h.subs {
-			s.push(broken)
-		}
+	for _, violation := range h.monitor.observe(e) {
+		h.pushViolation(e.Node, violation)
+	}
+}
+
+// reportViolation records a violation found outside the event stream.
+func (h *hub) reportViolation(node int, violation string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.monitor.violations = append(h.monitor.violations, violation)
+	h.pushViolation(node, violation)
+}
+
+// pushViolation publishes a violation as an event. Called with mu held.
+func (h *hub) pushViolation(node int, violation string) {
+	h.seq++
+	broken := Event{Seq: h.seq, Time: h.clock.Now(), Kind: EventSafetyViolation, Node: node, Text: violation}
+	for s := range h.subs {
+		s.push(broken)
 	}
 }
 

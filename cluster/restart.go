@@ -99,16 +99,38 @@ func (h *history) previous() ([]byte, bool) {
 	return h.versions[len(h.versions)-2], true
 }
 
+// savedState is the term and vote a node's state file holds, as far as its
+// storage knows: what it last loaded or saved.
+type savedState struct {
+	mu sync.Mutex
+	hs raft.HardState // guarded by mu
+}
+
+func (s *savedState) get() raft.HardState {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hs
+}
+
+func (s *savedState) set(hs raft.HardState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hs = hs
+}
+
 // recordingStorage is a node's FileStorage that also keeps each content it
-// writes, so that a stale restart can put an older one back.
+// writes, so that a stale restart can put an older one back, and the state it
+// holds, so that the transport can check that a message carries nothing unsaved.
 type recordingStorage struct {
 	*raft.FileStorage
 	history *history
+	saved   *savedState
 }
 
 func (s recordingStorage) Load() (raft.HardState, error) {
 	hs, err := s.FileStorage.Load()
 	if err == nil {
+		s.saved.set(hs)
 		s.record()
 	}
 	return hs, err
@@ -118,6 +140,7 @@ func (s recordingStorage) Save(hs raft.HardState) error {
 	if err := s.FileStorage.Save(hs); err != nil {
 		return err
 	}
+	s.saved.set(hs)
 	s.record()
 	return nil
 }

@@ -18,6 +18,8 @@ type Snapshot struct {
 	ElectionTimeoutMax time.Duration // cluster time
 	Heartbeat          time.Duration // cluster time
 	Slowdown           float64       // wall-clock seconds per second of cluster time
+	PreVote            bool
+	CheckQuorum        bool
 
 	// Violations lists every broken safety rule seen so far, such as two
 	// leaders in one term; empty in a correct run.
@@ -108,7 +110,7 @@ func (c *Cluster) Snapshot() Snapshot {
 		Time: c.clock.Now(), Links: c.links.copy(),
 		ElectionTimeoutMin: c.cfg.ElectionTimeoutMin, ElectionTimeoutMax: c.cfg.ElectionTimeoutMax,
 		Heartbeat: c.cfg.Heartbeat, Slowdown: c.clock.Slowdown(), Paused: c.clock.Paused(),
-		Violations: c.hub.violations(),
+		Violations: c.hub.violations(), PreVote: c.preVote.Load(), CheckQuorum: c.checkQuorum.Load(),
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -22,25 +22,32 @@ var errTransportClosed = errors.New("cluster: transport closed")
 // implements raft.Transport. A message on a cut link is not sent, and a reply on
 // a cut link is discarded, so the caller sees neither: its own deadline runs out.
 type transport struct {
-	from  int
-	addrs []string // addrs[id-1] is node id's address; never changed after Start
-	links *links
-	clock *Clock
-	stop  chan struct{} // closed by close
-	wg    sync.WaitGroup
+	from   int
+	addrs  []string // addrs[id-1] is node id's address; never changed after Start
+	links  *links
+	clock  *Clock
+	saved  *savedState              // the sender's state file, for the monitor
+	report func(node int, v string) // records a safety violation
+	stop   chan struct{}            // closed by close
+	wg     sync.WaitGroup
 
 	mu      sync.Mutex
 	clients map[int]*rpc.Client // guarded by mu
 	closed  bool                // guarded by mu
 }
 
-func newTransport(from int, addrs []string, l *links, clock *Clock) *transport {
-	return &transport{from: from, addrs: addrs, links: l, clock: clock, stop: make(chan struct{}),
+func newTransport(from int, addrs []string, l *links, clock *Clock, saved *savedState,
+	report func(int, string)) *transport {
+	return &transport{from: from, addrs: addrs, links: l, clock: clock, saved: saved, report: report,
+		stop:    make(chan struct{}),
 		clients: make(map[int]*rpc.Client)}
 }
 
 // RequestVote implements raft.Transport.
 func (t *transport) RequestVote(to int, args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) <-chan error {
+	if !args.PreVote {
+		t.checkSaved("a vote request", raft.HardState{Term: args.Term, VotedFor: args.CandidateID})
+	}
 	req := &VoteRequest{From: t.from, To: to, Args: *args}
 	resp := &VoteResponse{}
 	return t.call(to, "Node.RequestVote", req, resp, func() bool {
@@ -51,6 +58,7 @@ func (t *transport) RequestVote(to int, args *raft.RequestVoteArgs, reply *raft.
 
 // AppendEntries implements raft.Transport.
 func (t *transport) AppendEntries(to int, args *raft.AppendEntriesArgs, reply *raft.AppendEntriesReply) <-chan error {
+	t.checkSaved("a heartbeat", raft.HardState{Term: args.Term})
 	req := &HeartbeatRequest{From: t.from, To: to, Args: *args}
 	resp := &HeartbeatResponse{}
 	return t.call(to, "Node.AppendEntries", req, resp, func() bool {
@@ -129,6 +137,14 @@ func (t *transport) travel(from, to int) bool {
 	}
 	// A frozen sender sends nothing, and a frozen receiver of a reply reads nothing.
 	return t.clock.WaitRunning(t.from, t.stop)
+}
+
+// checkSaved reports a message that carries a term or vote not yet in the
+// sender's state file.
+func (t *transport) checkSaved(what string, sent raft.HardState) {
+	if v := persistViolation(t.from, what, sent, t.saved.get()); v != "" {
+		t.report(t.from, v)
+	}
 }
 
 // client returns the connection to peer to, dialing it if there is none.

@@ -42,11 +42,21 @@ var ErrWrongNode = errors.New("cluster: call addressed to another node")
 
 // Service is the net/rpc receiver of one node incarnation, registered as "Node".
 type Service struct {
-	id    int
-	node  *raft.Node
-	links *links
-	clock *Clock
-	stop  <-chan struct{} // closed when the incarnation crashes
+	id     int
+	node   *raft.Node
+	links  *links
+	clock  *Clock
+	stop   <-chan struct{} // closed when the incarnation crashes
+	saved  *savedState     // the node's state file, for the monitor
+	report func(node int, violation string)
+}
+
+// checkSaved reports a reply that carries a term or vote not yet in the node's
+// state file.
+func (s *Service) checkSaved(what string, sent raft.HardState) {
+	if v := persistViolation(s.id, what, sent, s.saved.get()); v != "" {
+		s.report(s.id, v)
+	}
 }
 
 // arrive holds an incoming message while the cluster is paused or the node is
@@ -74,6 +84,9 @@ func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) error {
 	if err != nil {
 		return err
 	}
+	if !req.Args.PreVote {
+		s.checkSaved("a vote reply", raft.HardState{Term: reply.Term, VotedFor: reply.VotedFor})
+	}
 	resp.Lost = !s.links.delivers(s.id, req.From)
 	resp.Reply = reply
 	return nil
@@ -95,6 +108,7 @@ func (s *Service) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse) 
 	if err != nil {
 		return err
 	}
+	s.checkSaved("a heartbeat reply", raft.HardState{Term: reply.Term})
 	resp.Lost = !s.links.delivers(s.id, req.From)
 	resp.Reply = reply
 	return nil

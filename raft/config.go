@@ -16,6 +16,16 @@ type Config struct {
 	ElectionTimeoutMax time.Duration // upper bound (exclusive) of the election timeout
 	Heartbeat          time.Duration // interval between a leader's heartbeat rounds
 
+	// PreVote makes a node whose timer runs out first ask whether it could win,
+	// without raising its term, and start a real election only if a majority
+	// would vote for it (Ongaro's thesis, section 9.6).
+	PreVote bool
+
+	// CheckQuorum makes a leader that has not heard from a majority within an
+	// election timeout step down, and a node that heard from a leader within the
+	// minimum election timeout ignore vote requests from others (thesis, 6.2).
+	CheckQuorum bool
+
 	// Seed selects the random election timeouts. The node mixes in its ID, so
 	// nodes given the same seed still draw different timeouts.
 	Seed uint64

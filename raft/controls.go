@@ -13,7 +13,7 @@ func (n *Node) Campaign() bool {
 	}
 	n.log.Info("campaign requested")
 	n.forced = true
-	return n.startElection()
+	return n.campaign()
 }
 
 // SetElectionTimeout re-arms the election timer to run out after d instead of
@@ -30,5 +30,35 @@ func (n *Node) SetElectionTimeout(d time.Duration) bool {
 	n.deadline = n.cfg.Clock.Now().Add(d)
 	n.resetReason = ResetRigged
 	n.timer.Reset(d)
+	return true
+}
+
+// SetPreVote switches PreVote on or off from the next election on.
+func (n *Node) SetPreVote(on bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.preVote = on
+}
+
+// SetCheckQuorum switches CheckQuorum on or off from now on.
+func (n *Node) SetCheckQuorum(on bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.checkQuorum = on
+}
+
+// TransferLeadership makes a leader hand over to target: it sends target a
+// heartbeat that tells it to campaign at once, in an election that bypasses
+// PreVote and CheckQuorum's stickiness. It reports false if the node does not
+// lead or target is not a peer.
+func (n *Node) TransferLeadership(target int) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.stopped || n.role != Leader || target == n.cfg.ID || target < 1 || target > n.cfg.Nodes {
+		return false
+	}
+	n.log.Info("transferring leadership", "term", n.hard.Term, "target", target)
+	args := AppendEntriesArgs{Term: n.hard.Term, LeaderID: n.cfg.ID, TimeoutNow: true}
+	n.spawn(func() { n.sendHeartbeat(target, args) })
 	return true
 }

@@ -1,5 +1,7 @@
 package raft
 
+import "time"
+
 // onTimer is the callback of the node's one timer. A leader sends a round of
 // heartbeats; anyone else starts an election if its deadline has passed, and
 // otherwise re-arms the timer for the time that is left (the deadline may have
@@ -11,6 +13,9 @@ func (n *Node) onTimer() {
 		return
 	}
 	if n.role == Leader {
+		if n.checkQuorum && n.stepDownWithoutQuorum() {
+			return
+		}
 		n.broadcastHeartbeats()
 		n.timer.Reset(n.cfg.Heartbeat)
 		return
@@ -19,7 +24,72 @@ func (n *Node) onTimer() {
 		n.timer.Reset(left)
 		return
 	}
-	n.startElection()
+	n.campaign()
+}
+
+// campaign starts a pre-vote if PreVote is on, and a real election otherwise
+// or for a leadership transfer. Called with mu held.
+func (n *Node) campaign() bool {
+	if n.preVote && !n.transfer {
+		return n.startPreVote()
+	}
+	return n.startElection()
+}
+
+// startPreVote makes the node a pre-candidate: it asks every peer whether it
+// would vote for it in the next term, without changing its own term or vote.
+// Called with mu held.
+func (n *Node) startPreVote() bool {
+	proposed := n.hard.Term + 1
+	n.emit(Event{Kind: EventElectionStarted, Term: proposed, Timeout: n.timeout, Forced: n.forced, PreVote: true})
+	n.log.Info("pre-vote started", "term", proposed, "forced", n.forced)
+	n.forced = false
+
+	n.role = PreCandidate
+	n.leader = None
+	n.votes = map[int]bool{n.cfg.ID: true}
+	n.round++
+	n.emit(Event{Kind: EventRoleChanged, Term: n.hard.Term})
+	n.resetElectionTimer(ResetPreVoteStarted)
+	if Tally(n.cfg.Nodes, 1, 0) == Won {
+		return n.startElection()
+	}
+	n.requestVotes(RequestVoteArgs{Term: proposed, CandidateID: n.cfg.ID, PreVote: true})
+	return true
+}
+
+// requestVotes sends args to every peer in parallel. Called with mu held.
+func (n *Node) requestVotes(args RequestVoteArgs) {
+	round := n.round
+	for _, peer := range n.peers() {
+		n.emit(Event{Kind: EventVoteRequested, Term: args.Term, Peer: peer, PreVote: args.PreVote})
+		n.spawn(func() { n.requestVote(peer, args, round) })
+	}
+}
+
+// stepDownWithoutQuorum makes a leader that has not heard from a majority,
+// itself included, within the maximum election timeout a follower again, and
+// reports whether it did. Called with mu held.
+func (n *Node) stepDownWithoutQuorum() bool {
+	now := n.cfg.Clock.Now()
+	window := n.cfg.ElectionTimeoutMax
+	if now.Sub(n.quorumAt) < window {
+		return false
+	}
+	active := 1
+	for _, heard := range n.peerHeard {
+		if !heard.Before(n.quorumAt) {
+			active++
+		}
+	}
+	n.quorumAt = now
+	if active >= Majority(n.cfg.Nodes) {
+		return false
+	}
+	n.emit(Event{Kind: EventQuorumLost, Term: n.hard.Term, Votes: active, Timeout: window})
+	n.log.Info("stepped down without quorum", "term", n.hard.Term, "heard_from", active)
+	n.follow(None)
+	return true
 }
 
 // resetElectionTimer draws a new timeout and moves the deadline. Called with mu held.
@@ -40,36 +110,35 @@ func (n *Node) startElection() bool {
 	expired := n.timeout
 	term := n.hard.Term + 1
 	if err := n.save(HardState{Term: term, VotedFor: n.cfg.ID}); err != nil {
-		n.forced = false
+		n.forced, n.transfer = false, false
 		n.resetElectionTimer(ResetPersistFailed)
 		return false
 	}
+	transfer := n.transfer
+	n.transfer = false
 	n.emit(Event{Kind: EventTermChanged, Term: term, Peer: None})
-	n.emit(Event{Kind: EventElectionStarted, Term: term, Timeout: expired, Forced: n.forced})
-	n.log.Info("election started", "term", term, "expired_timeout", expired, "forced", n.forced)
+	n.emit(Event{Kind: EventElectionStarted, Term: term, Timeout: expired, Forced: n.forced, Transfer: transfer})
+	n.log.Info("election started", "term", term, "expired_timeout", expired, "forced", n.forced,
+		"transfer", transfer)
 	n.forced = false
 
 	n.role = Candidate
 	n.leader = None
 	n.votes = map[int]bool{n.cfg.ID: true}
+	n.round++
 	n.emit(Event{Kind: EventRoleChanged, Term: term})
 	n.resetElectionTimer(ResetElectionStarted)
 	if Tally(n.cfg.Nodes, 1, 0) == Won {
 		n.becomeLeader()
 		return true
 	}
-
-	args := RequestVoteArgs{Term: term, CandidateID: n.cfg.ID}
-	for _, peer := range n.peers() {
-		n.emit(Event{Kind: EventVoteRequested, Term: term, Peer: peer})
-		n.spawn(func() { n.requestVote(peer, args) })
-	}
+	n.requestVotes(RequestVoteArgs{Term: term, CandidateID: n.cfg.ID, Transfer: transfer})
 	return true
 }
 
-// requestVote asks one peer for its vote and counts the answer, if it still
-// matters when it arrives.
-func (n *Node) requestVote(peer int, args RequestVoteArgs) {
+// requestVote asks one peer for its vote or pre-vote and counts the reply, if
+// it still belongs to the current round of voting when it arrives.
+func (n *Node) requestVote(peer int, args RequestVoteArgs, round uint64) {
 	var reply RequestVoteReply
 	err := n.await(n.cfg.Transport.RequestVote(peer, &args, &reply), n.cfg.ElectionTimeoutMin)
 	if err != nil {
@@ -87,8 +156,8 @@ func (n *Node) requestVote(peer int, args RequestVoteArgs) {
 		return
 	}
 	// The node may have moved on while the call was out: only a reply to the
-	// election still running counts.
-	if n.role != Candidate || n.hard.Term != args.Term {
+	// round of voting still running counts.
+	if n.round != round || (n.role != Candidate && n.role != PreCandidate) {
 		return
 	}
 	if _, counted := n.votes[peer]; counted {
@@ -97,10 +166,17 @@ func (n *Node) requestVote(peer int, args RequestVoteArgs) {
 	n.votes[peer] = reply.VoteGranted
 	granted, rejected := n.countVotes()
 	n.emit(Event{Kind: EventVoteReceived, Term: args.Term, Peer: peer, Granted: reply.VoteGranted,
-		Votes: granted, Reason: reply.Reason, VotedFor: reply.VotedFor, PeerTerm: reply.Term})
-	if Tally(n.cfg.Nodes, granted, rejected) == Won {
-		n.becomeLeader()
+		Votes: granted, Reason: reply.Reason, VotedFor: reply.VotedFor, PeerTerm: reply.Term,
+		PreVote: args.PreVote})
+	if Tally(n.cfg.Nodes, granted, rejected) != Won {
+		return
 	}
+	if args.PreVote {
+		n.emit(Event{Kind: EventElectionWon, Term: args.Term, Votes: granted, PreVote: true})
+		n.startElection()
+		return
+	}
+	n.becomeLeader()
 }
 
 // countVotes returns how many distinct nodes granted and rejected the current
@@ -122,6 +198,8 @@ func (n *Node) becomeLeader() {
 	granted, _ := n.countVotes()
 	n.role = Leader
 	n.leader = n.cfg.ID
+	n.peerHeard = make(map[int]time.Time)
+	n.quorumAt = n.cfg.Clock.Now()
 	n.emit(Event{Kind: EventElectionWon, Term: n.hard.Term, Votes: granted})
 	n.emit(Event{Kind: EventRoleChanged, Term: n.hard.Term, Peer: n.cfg.ID})
 	n.log.Info("became leader", "term", n.hard.Term, "votes", granted)
@@ -200,6 +278,10 @@ func (n *Node) sendHeartbeat(peer int, args AppendEntriesArgs) {
 	}
 	if ShouldAdoptTerm(n.hard.Term, reply.Term) {
 		n.becomeFollower(reply.Term, None, peer)
+		return
+	}
+	if n.role == Leader && n.hard.Term == args.Term {
+		n.peerHeard[peer] = n.cfg.Clock.Now()
 	}
 }
 

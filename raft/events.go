@@ -20,6 +20,7 @@ const (
 	EventElectionWon                          // Term, Votes
 	EventStatePersisted                       // Term, VotedFor
 	EventPersistFailed                        // Term, VotedFor (the values that failed to persist), Err
+	EventQuorumLost                           // Term, Votes (nodes heard from, itself included), Timeout (the window)
 )
 
 // Event is one thing a node did, reported as it happens.
@@ -38,6 +39,9 @@ type Event struct {
 	Err      string
 	PeerTerm uint64 // the term the peer sent, where it differs from Term
 	Forced   bool   // an election started by Campaign rather than by a timeout
+	PreVote  bool   // the election, request or vote is a pre-vote, which changes no term
+	Transfer bool   // the election is a leadership transfer
+	Leader   int    // for a vote rejected because a leader was heard recently: that leader
 }
 
 // EventSink receives a node's events in the order the node produced them. The node
@@ -59,32 +63,65 @@ func (e Event) String() string {
 		}
 		return fmt.Sprintf("n%d adopted term %d from n%d", e.Node, e.Term, e.Peer)
 	case EventElectionStarted:
-		if e.Forced {
-			return fmt.Sprintf("n%d started an election for term %d (campaign requested)", e.Node, e.Term)
-		}
-		return fmt.Sprintf("n%d started an election for term %d (its %v timeout ran out)",
-			e.Node, e.Term, e.Timeout.Round(time.Millisecond))
+		return e.describeStart()
 	case EventVoteRequested:
-		return fmt.Sprintf("n%d requested a vote from n%d for term %d", e.Node, e.Peer, e.Term)
+		return fmt.Sprintf("n%d requested a %s from n%d for term %d", e.Node, e.voteNoun(), e.Peer, e.Term)
 	case EventVoteGranted:
+		if e.PreVote {
+			return fmt.Sprintf("n%d granted n%d a pre-vote for term %d", e.Node, e.Peer, e.PeerTerm)
+		}
 		return fmt.Sprintf("n%d voted for n%d in term %d", e.Node, e.Peer, e.Term)
 	case EventVoteRejected:
+		if e.PreVote {
+			return fmt.Sprintf("n%d rejected n%d's pre-vote for term %d: %s", e.Node, e.Peer, e.PeerTerm,
+				e.Reason.describe(e))
+		}
 		return fmt.Sprintf("n%d rejected n%d in term %d: %s", e.Node, e.Peer, e.Term, e.Reason.describe(e))
 	case EventVoteReceived:
 		verdict := "rejected"
 		if e.Granted {
 			verdict = "granted"
 		}
-		return fmt.Sprintf("n%d: n%d %s its vote in term %d (%d votes)", e.Node, e.Peer, verdict, e.Term, e.Votes)
+		return fmt.Sprintf("n%d: n%d %s its %s in term %d (%d votes)", e.Node, e.Peer, verdict, e.voteNoun(),
+			e.Term, e.Votes)
 	case EventElectionWon:
+		if e.PreVote {
+			return fmt.Sprintf("n%d won the pre-vote for term %d with %d votes", e.Node, e.Term, e.Votes)
+		}
 		return fmt.Sprintf("n%d won the election for term %d with %d votes", e.Node, e.Term, e.Votes)
 	case EventStatePersisted:
 		return fmt.Sprintf("n%d saved term %d, vote %s", e.Node, e.Term, NodeName(e.VotedFor))
 	case EventPersistFailed:
 		return fmt.Sprintf("n%d failed to save term %d, vote %s: %s",
 			e.Node, e.Term, NodeName(e.VotedFor), e.Err)
+	case EventQuorumLost:
+		return fmt.Sprintf("n%d stepped down in term %d: heard from %d nodes in %v, fewer than a majority",
+			e.Node, e.Term, e.Votes, e.Timeout)
 	}
 	return fmt.Sprintf("n%d: event %d", e.Node, int(e.Kind))
+}
+
+// describeStart words an EventElectionStarted with its cause.
+func (e Event) describeStart() string {
+	what := "an election"
+	if e.PreVote {
+		what = "a pre-vote"
+	}
+	cause := fmt.Sprintf("its %v timeout ran out", e.Timeout.Round(time.Millisecond))
+	switch {
+	case e.Transfer:
+		cause = "leadership transfer"
+	case e.Forced:
+		cause = "campaign requested"
+	}
+	return fmt.Sprintf("n%d started %s for term %d (%s)", e.Node, what, e.Term, cause)
+}
+
+func (e Event) voteNoun() string {
+	if e.PreVote {
+		return "pre-vote"
+	}
+	return "vote"
 }
 
 // NodeName returns "n3" for node 3 and "none" for None.

@@ -10,6 +10,12 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 		return RequestVoteReply{}, ErrStopped
 	}
 	candidate := args.CandidateID
+	if args.PreVote {
+		return n.handlePreVote(args), nil
+	}
+	if !args.Transfer && n.inLease(candidate) {
+		return n.rejectVote(args, ReasonLeaderRecent), nil
+	}
 
 	// Decide on the state the node will have after adopting a newer term, so
 	// that the new term and the vote reach the file in one write.
@@ -37,10 +43,32 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 	return RequestVoteReply{Term: n.hard.Term, VoteGranted: true, Reason: reason, VotedFor: candidate}, nil
 }
 
+// handlePreVote answers a pre-vote. It changes neither term nor vote nor timer.
+// Called with mu held.
+func (n *Node) handlePreVote(args *RequestVoteArgs) RequestVoteReply {
+	granted, reason := DecidePreVote(n.hard.Term, args.Term, n.inLease(args.CandidateID))
+	if !granted {
+		return n.rejectVote(args, reason)
+	}
+	n.emit(Event{Kind: EventVoteGranted, Term: n.hard.Term, Peer: args.CandidateID, Reason: reason,
+		VotedFor: n.hard.VotedFor, PeerTerm: args.Term, PreVote: true})
+	return RequestVoteReply{Term: n.hard.Term, VoteGranted: true, Reason: reason, VotedFor: n.hard.VotedFor}
+}
+
+// inLease reports whether CheckQuorum makes this node stick to its leader and
+// ignore candidate: it leads itself, or heard from its leader within the
+// minimum election timeout. Called with mu held.
+func (n *Node) inLease(candidate int) bool {
+	if !n.checkQuorum || n.leader == None || n.leader == candidate {
+		return false
+	}
+	return n.role == Leader || n.cfg.Clock.Now().Sub(n.leaderHeard) < n.cfg.ElectionTimeoutMin
+}
+
 // rejectVote reports and builds a rejection. Called with mu held.
 func (n *Node) rejectVote(args *RequestVoteArgs, reason VoteReason) RequestVoteReply {
 	n.emit(Event{Kind: EventVoteRejected, Term: n.hard.Term, Peer: args.CandidateID, Reason: reason,
-		VotedFor: n.hard.VotedFor, PeerTerm: args.Term})
+		VotedFor: n.hard.VotedFor, PeerTerm: args.Term, PreVote: args.PreVote, Leader: n.leader})
 	n.log.Debug("rejected vote", "term", n.hard.Term, "candidate", args.CandidateID, "reason", reason)
 	return RequestVoteReply{Term: n.hard.Term, Reason: reason, VotedFor: n.hard.VotedFor}
 }
@@ -67,5 +95,12 @@ func (n *Node) HandleAppendEntries(args *AppendEntriesArgs) (AppendEntriesReply,
 		return AppendEntriesReply{Term: n.hard.Term}, nil
 	}
 	n.markHeard(ResetHeartbeat)
-	return AppendEntriesReply{Term: n.hard.Term, Success: true}, nil
+	n.leaderHeard = n.lastHeard
+	reply := AppendEntriesReply{Term: n.hard.Term, Success: true}
+	if args.TimeoutNow {
+		n.log.Info("leadership transfer requested", "term", n.hard.Term, "leader", args.LeaderID)
+		n.transfer = true
+		n.startElection()
+	}
+	return reply, nil
 }

@@ -36,8 +36,15 @@ type Node struct {
 	resetReason ResetReason
 	votes       map[int]bool // voters who answered in the current election: true if granted
 	rng         *rand.Rand
-	timer       Timer // the node's one timer: election deadline, or heartbeat interval when leader
-	forced      bool  // the next election was requested by Campaign, not by a timeout
+	timer       Timer  // the node's one timer: election deadline, or heartbeat interval when leader
+	forced      bool   // the next election was requested by Campaign, not by a timeout
+	round       uint64 // counts rounds of voting, so a late reply is not counted in a later round
+	transfer    bool   // the next election is a leadership transfer, which bypasses PreVote and stickiness
+	preVote     bool
+	checkQuorum bool
+	leaderHeard time.Time         // last heartbeat from the current term's leader
+	peerHeard   map[int]time.Time // leader only: last reply from each peer in this term
+	quorumAt    time.Time         // leader only: when CheckQuorum last counted the replies
 	started     bool
 	stopped     bool
 }
@@ -54,6 +61,7 @@ const (
 	ResetSteppedDown                        // the node stopped leading, so it needs a timer again
 	ResetPersistFailed                      // starting an election failed to save the new term
 	ResetRigged                             // the timeout was set by hand, not drawn
+	ResetPreVoteStarted                     // the node started asking for pre-votes
 )
 
 // String returns the reason in a few words.
@@ -73,6 +81,8 @@ func (r ResetReason) String() string {
 		return "state file write failed"
 	case ResetRigged:
 		return "set by hand"
+	case ResetPreVoteStarted:
+		return "pre-vote started"
 	}
 	return fmt.Sprintf("reset(%d)", int(r))
 }
@@ -97,6 +107,9 @@ func New(cfg Config) (*Node, error) {
 		stopCh: make(chan struct{}),
 		hard:   hard,
 		rng:    rand.New(rand.NewPCG(cfg.Seed, uint64(cfg.ID))),
+
+		preVote:     cfg.PreVote,
+		checkQuorum: cfg.CheckQuorum,
 	}
 	return n, nil
 }
@@ -173,7 +186,7 @@ func (n *Node) Status() Status {
 		Leader: n.leader, Now: n.cfg.Clock.Now(), LastHeard: n.lastHeard, Deadline: n.deadline,
 		Timeout: n.timeout, ResetReason: n.resetReason, Stopped: n.stopped,
 	}
-	if n.role == Candidate {
+	if n.role == Candidate || n.role == PreCandidate {
 		for id := 1; id <= n.cfg.Nodes; id++ {
 			granted, answered := n.votes[id]
 			switch {

@@ -10,6 +10,7 @@ const (
 	Follower Role = iota
 	Candidate
 	Leader
+	PreCandidate // asking for pre-votes before raising its term (PreVote)
 )
 
 // String returns the role's name in lower case.
@@ -21,6 +22,8 @@ func (r Role) String() string {
 		return "candidate"
 	case Leader:
 		return "leader"
+	case PreCandidate:
+		return "pre-candidate"
 	}
 	return fmt.Sprintf("role(%d)", int(r))
 }

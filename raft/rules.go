@@ -17,6 +17,7 @@ const (
 	ReasonAlreadyVoted                    // the voter already voted for another node in this term
 	ReasonPersistFailed                   // the voter could not save its vote, so it may not grant it
 	ReasonStopped                         // the voter is shutting down
+	ReasonLeaderRecent                    // the voter heard from a live leader within the minimum election timeout
 )
 
 // String returns a short name for the reason.
@@ -36,6 +37,8 @@ func (r VoteReason) String() string {
 		return "state file write failed"
 	case ReasonStopped:
 		return "stopped"
+	case ReasonLeaderRecent:
+		return "heard from a leader recently"
 	}
 	return fmt.Sprintf("reason(%d)", int(r))
 }
@@ -48,6 +51,8 @@ func (r VoteReason) describe(e Event) string {
 		return fmt.Sprintf("candidate's term %d is older than mine, %d", e.PeerTerm, e.Term)
 	case ReasonAlreadyVoted:
 		return fmt.Sprintf("already voted for %s in term %d", NodeName(e.VotedFor), e.Term)
+	case ReasonLeaderRecent:
+		return fmt.Sprintf("heard from leader %s within the minimum election timeout", NodeName(e.Leader))
 	}
 	return r.String()
 }
@@ -78,6 +83,22 @@ func DecideVote(s HardState, candidateTerm uint64, candidate int) (bool, VoteRea
 		return true, ReasonRegranted
 	case s.VotedFor != None:
 		return false, ReasonAlreadyVoted
+	}
+	return true, ReasonGranted
+}
+
+// DecidePreVote decides a pre-vote request for the term a pre-candidate would
+// move to, by a voter at term current. A pre-vote changes nothing at the voter,
+// so it is granted to any node whose next term is newer than the voter's: a
+// node that could not win a real election cannot win its pre-vote either.
+// leaderRecent is true when the voter heard from a live leader within the
+// minimum election timeout and CheckQuorum makes it stick to that leader.
+func DecidePreVote(current, proposed uint64, leaderRecent bool) (bool, VoteReason) {
+	switch {
+	case leaderRecent:
+		return false, ReasonLeaderRecent
+	case proposed <= current:
+		return false, ReasonStaleTerm
 	}
 	return true, ReasonGranted
 }

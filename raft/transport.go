@@ -15,8 +15,10 @@ type Transport interface {
 // RequestVoteArgs is the RequestVote request of Figure 2, without the log fields.
 // Fields are exported because encoding/gob drops unexported ones.
 type RequestVoteArgs struct {
-	Term        uint64 // candidate's term
+	Term        uint64 // candidate's term; for a pre-vote, the term it would move to
 	CandidateID int    // candidate requesting the vote
+	PreVote     bool   // a pre-vote: the voter changes neither its term nor its vote
+	Transfer    bool   // a leadership transfer, which a voter grants even if it has a live leader
 }
 
 // RequestVoteReply is the RequestVote response. A rejected vote carries the reason,
@@ -31,8 +33,9 @@ type RequestVoteReply struct {
 // AppendEntriesArgs is the AppendEntries request of Figure 2. With no log yet it
 // carries no entries and serves only as a heartbeat.
 type AppendEntriesArgs struct {
-	Term     uint64 // leader's term
-	LeaderID int    // so followers know whom they follow
+	Term       uint64 // leader's term
+	LeaderID   int    // so followers know whom they follow
+	TimeoutNow bool   // the leader hands leadership over: campaign at once
 }
 
 // AppendEntriesReply is the AppendEntries response.
