@@ -11,6 +11,7 @@
 package cluster
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,7 +49,12 @@ type Cluster struct {
 	preVote     atomic.Bool
 	checkQuorum atomic.Bool
 
-	ops sync.Mutex // serializes Start, Stop and faults
+	ops  sync.Mutex  // serializes Start, Stop and faults
+	lock *folderLock // held from Start to Stop
+
+	// token is a random secret of this run that every request carries, so that
+	// no other local process can vote or send heartbeats.
+	token string
 
 	mu      sync.Mutex
 	members []*member // guarded by mu; members[i] is node i+1
@@ -93,6 +99,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	c := &Cluster{cfg: cfg, clock: NewClock(cfg.Slowdown), links: newLinks(cfg.Nodes, cfg.Seed), log: logger}
 	c.hub = newHub(c.clock, cfg.Nodes)
+	c.token = rand.Text()
 	c.preVote.Store(cfg.PreVote)
 	c.checkQuorum.Store(cfg.CheckQuorum)
 	for id := 1; id <= cfg.Nodes; id++ {
@@ -129,6 +136,12 @@ func (c *Cluster) Start() error {
 	c.started = true
 	c.mu.Unlock()
 
+	lock, err := lockFolder(c.cfg.Dir)
+	if err != nil {
+		return err
+	}
+	c.lock = lock
+
 	// Every address must be known before any node sends its first message.
 	listeners := make([]net.Listener, len(c.members))
 	for i, m := range c.members {
@@ -137,6 +150,8 @@ func (c *Cluster) Start() error {
 			for _, open := range listeners[:i] {
 				open.Close()
 			}
+			c.lock.release()
+			c.lock = nil
 			return fmt.Errorf("node %d cannot listen on %s: %w; choose another address or free the port",
 				m.id, m.addr, err)
 		}
@@ -171,6 +186,7 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 	c.mu.Unlock()
 
 	t := newTransport(m.id, c.addrs(), c.links, c.clock, m.saved, c.hub.reportViolation)
+	t.token = c.token
 	stop := make(chan struct{})
 	node, err := raft.New(raft.Config{
 		ID: m.id, Nodes: c.cfg.Nodes,
@@ -184,7 +200,7 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 	if err == nil {
 		var srv *server
 		service := &Service{id: m.id, node: node, links: c.links, clock: c.clock, stop: stop,
-			saved: m.saved, report: c.hub.reportViolation}
+			saved: m.saved, report: c.hub.reportViolation, token: c.token}
 		srv, err = newServer(l, service, c.log.With("node", m.id))
 		if err == nil {
 			c.run(m, &incarnation{node: node, server: srv, transport: t, stop: stop})
@@ -226,5 +242,6 @@ func (c *Cluster) Stop() {
 		c.halt(m)
 	}
 	c.hub.close()
+	c.lock.release()
 	c.log.Info("cluster stopped")
 }

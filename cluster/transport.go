@@ -28,6 +28,7 @@ type transport struct {
 	clock  *Clock
 	saved  *savedState              // the sender's state file, for the monitor
 	report func(node int, v string) // records a safety violation
+	token  string                   // the cluster's secret, sent with every request
 	stop   chan struct{}            // closed by close
 	wg     sync.WaitGroup
 
@@ -48,7 +49,7 @@ func (t *transport) RequestVote(to int, args *raft.RequestVoteArgs, reply *raft.
 	if !args.PreVote {
 		t.checkSaved("a vote request", raft.HardState{Term: args.Term, VotedFor: args.CandidateID})
 	}
-	req := &VoteRequest{From: t.from, To: to, Args: *args}
+	req := &VoteRequest{Token: t.token, From: t.from, To: to, Args: *args}
 	resp := &VoteResponse{}
 	return t.call(to, "Node.RequestVote", req, resp, func() bool {
 		*reply = resp.Reply
@@ -59,7 +60,7 @@ func (t *transport) RequestVote(to int, args *raft.RequestVoteArgs, reply *raft.
 // AppendEntries implements raft.Transport.
 func (t *transport) AppendEntries(to int, args *raft.AppendEntriesArgs, reply *raft.AppendEntriesReply) <-chan error {
 	t.checkSaved("a heartbeat", raft.HardState{Term: args.Term})
-	req := &HeartbeatRequest{From: t.from, To: to, Args: *args}
+	req := &HeartbeatRequest{Token: t.token, From: t.from, To: to, Args: *args}
 	resp := &HeartbeatResponse{}
 	return t.call(to, "Node.AppendEntries", req, resp, func() bool {
 		*reply = resp.Reply

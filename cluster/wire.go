@@ -14,6 +14,7 @@ import (
 
 // VoteRequest carries a RequestVote.
 type VoteRequest struct {
+	Token    string // the cluster's secret, so that only its nodes are heard
 	From, To int
 	Args     raft.RequestVoteArgs
 }
@@ -26,6 +27,7 @@ type VoteResponse struct {
 
 // HeartbeatRequest carries an AppendEntries.
 type HeartbeatRequest struct {
+	Token    string // the cluster's secret, so that only its nodes are heard
 	From, To int
 	Args     raft.AppendEntriesArgs
 }
@@ -35,6 +37,10 @@ type HeartbeatResponse struct {
 	Lost  bool
 	Reply raft.AppendEntriesReply
 }
+
+// ErrUnauthorized is returned to a call without this run's cluster token: it
+// comes from another process, not from a node of this cluster.
+var ErrUnauthorized = errors.New("cluster: call without this cluster's token")
 
 // ErrWrongNode is returned to a call addressed to another node than the one
 // listening, which happens only if addresses are misconfigured.
@@ -48,6 +54,7 @@ type Service struct {
 	clock  *Clock
 	stop   <-chan struct{} // closed when the incarnation crashes
 	saved  *savedState     // the node's state file, for the monitor
+	token  string          // the cluster's secret
 	report func(node int, violation string)
 }
 
@@ -70,6 +77,9 @@ func (s *Service) arrive() error {
 
 // RequestVote delivers a vote request to the node, unless the link drops it.
 func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) error {
+	if req.Token != s.token {
+		return ErrUnauthorized
+	}
 	if req.To != s.id {
 		return fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, req.To, s.id)
 	}
@@ -94,6 +104,9 @@ func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) error {
 
 // AppendEntries delivers a heartbeat to the node, unless the link drops it.
 func (s *Service) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse) error {
+	if req.Token != s.token {
+		return ErrUnauthorized
+	}
 	if req.To != s.id {
 		return fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, req.To, s.id)
 	}

@@ -163,7 +163,9 @@ func NewFileStorage(path string, node int) *FileStorage {
 }
 
 // Load reads the file. A missing file means a new node: term 0, no vote.
+// Temporary files left beside it by a crash during a save are removed.
 func (s *FileStorage) Load() (HardState, error) {
+	removeStrayTemps(s.Path)
 	file, err := ReadStateFile(s.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return HardState{}, nil
@@ -199,7 +201,7 @@ func (s *FileStorage) Save(hs HardState) error {
 // either the old content or the new, never a mix. The file is created 0600.
 func WriteFileAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return err
 	}
@@ -209,19 +211,53 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	afterStep("create")
 	if _, err = tmp.Write(data); err != nil {
 		return err
 	}
+	afterStep("write")
 	if err = tmp.Sync(); err != nil {
 		return err
 	}
+	afterStep("sync")
 	if err = tmp.Close(); err != nil {
 		return err
 	}
+	afterStep("close")
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	afterStep("rename")
+	err = syncDir(dir)
+	afterStep("sync folder")
+	return err
+}
+
+// writeSteps names the points between the system calls of WriteFileAtomic.
+var writeSteps = []string{"create", "write", "sync", "close", "rename", "sync folder"}
+
+// crashHook, when a test sets it, is called at each of writeSteps, so that the
+// test can kill the process there and check what a crash leaves on disk.
+var crashHook func(step string)
+
+func afterStep(step string) {
+	if crashHook != nil {
+		crashHook(step)
+	}
+}
+
+// tempPrefix returns the name prefix of path's temporary files.
+func tempPrefix(path string) string {
+	return "." + filepath.Base(path) + ".tmp-"
+}
+
+// removeStrayTemps deletes temporary files that a crash left beside path. Each
+// is a write that never reached its rename, so the node never acted on it.
+func removeStrayTemps(path string) {
+	strays, _ := filepath.Glob(filepath.Join(filepath.Dir(path), tempPrefix(path)+"*"))
+	for _, stray := range strays {
+		os.Remove(stray)
+	}
 }
 
 // syncDir makes a rename in dir durable.
