@@ -8,8 +8,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/raftplay/raftplay/cluster"
+	"github.com/raftplay/raftplay/raft"
 )
 
 // The end-to-end test runs the built program in a real terminal (a tmux pane),
@@ -125,3 +129,29 @@ func TestTerminalCrashLeaderElectsAnother(t *testing.T) {
 
 // withoutSpace drops all white space, so that text the terminal wrapped still matches.
 func withoutSpace(s string) string { return strings.Join(strings.Fields(s), "") }
+
+func TestTerminalSIGTERMStopsCleanly(t *testing.T) {
+	bin := buildProgram(t)
+	dir := t.TempDir()
+	// exec makes the program the pane's process, so its pid is the pane's.
+	s := startTmux(t, 80, 24, fmt.Sprintf("exec %s --dir %s --slow 2 --seed 3", bin, dir))
+	s.waitScreen("a leader", func(screen string) bool {
+		_, _, ok := leaderOnScreen(screen)
+		return ok
+	})
+	pid, err := strconv.Atoi(strings.TrimSpace(s.run("display-message", "-p", "#{pane_pid}")))
+	if err != nil {
+		t.Fatalf("reading the program's pid: %v", err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatalf("sending SIGTERM to %d: %v", pid, err)
+	}
+	s.waitScreen("the program to stop and name its state folder", func(screen string) bool {
+		return strings.Contains(withoutSpace(screen), withoutSpace("Run raftplay --dir "+dir))
+	})
+	for id := 1; id <= 5; id++ {
+		if _, err := raft.ReadStateFile(cluster.StatePath(dir, id)); err != nil {
+			t.Errorf("n%d's state file after SIGTERM: %v", id, err)
+		}
+	}
+}

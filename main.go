@@ -68,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 		fmt.Fprintln(stderr, "raftplay: standard input and output must be a terminal; "+
-			"run it in a terminal window, or inside tmux or screen")
+			"run it in a terminal window or inside tmux, or use raftplay run SCENARIO for a headless run")
 		return exitFailure
 	}
 	if err := play(opts, stdout); err != nil {
@@ -104,6 +104,12 @@ func play(opts options, stdout io.Writer) error {
 	}
 	_, err = tea.NewProgram(ui.New(c, events)).Run()
 	c.Stop()
+	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
+		// SIGINT or SIGTERM: every state file was already written durably
+		// before the node acted on it, so stopping is all a clean exit needs.
+		opts.Logger.Info("stopped by signal", "err", err)
+		err = nil
+	}
 	fmt.Fprintf(stdout, "raftplay stopped; the state files are in %s.\n", opts.Dir)
 	fmt.Fprintf(stdout, "Run raftplay --dir %s to start from them again.\n", opts.Dir)
 	return err
@@ -123,6 +129,9 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 	fs.DurationVar(&opts.ElectionTimeoutMax, "election-max", 300*time.Millisecond, "maximum election timeout, in cluster time")
 	fs.DurationVar(&opts.Heartbeat, "heartbeat", 50*time.Millisecond, "leader's heartbeat interval, in cluster time")
 	fs.Float64Var(&opts.Slowdown, "slow", 20, "slow-motion factor: wall seconds per second of cluster time; 1 is real speed")
+	fs.BoolVar(&opts.PreVote, "prevote", false, "start with PreVote on: nodes ask for pre-votes before raising their term")
+	fs.BoolVar(&opts.CheckQuorum, "checkquorum", false,
+		"start with CheckQuorum on: leaders without a majority step down, followers stick to a live leader")
 	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts (default: a new random seed)")
 	fs.StringVar(&configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
 	fs.StringVar(&opts.logPath, "log", "", "log file (default: raftplay.log in the state folder)")
@@ -180,6 +189,12 @@ func applyFile(opts *options, path string, set map[string]bool) error {
 	}
 	if f.Seed != 0 {
 		fromFile("seed", func() { opts.Seed = f.Seed })
+	}
+	if f.PreVote != nil {
+		fromFile("prevote", func() { opts.PreVote = *f.PreVote })
+	}
+	if f.CheckQuorum != nil {
+		fromFile("checkquorum", func() { opts.CheckQuorum = *f.CheckQuorum })
 	}
 	if f.StateDir != "" {
 		dir := f.StateDir

@@ -49,7 +49,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		t.Fatalf("exit code %d, want 0", code)
 	}
 	for _, flag := range []string{"-nodes", "-dir", "-election-min", "-election-max", "-heartbeat",
-		"-slow", "-seed", "-config", "-log"} {
+		"-slow", "-seed", "-config", "-log", "-prevote", "-checkquorum"} {
 		if !strings.Contains(stdout.String(), flag) {
 			t.Errorf("help does not mention %s", flag)
 		}
@@ -66,6 +66,8 @@ heartbeat = "20ms"
 slowdown = 5
 seed = 42
 state_dir = "state"
+prevote = true
+checkquorum = true
 `
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
@@ -86,6 +88,9 @@ state_dir = "state"
 	}
 	if opts.Slowdown != 5 || opts.Seed != 42 {
 		t.Errorf("slowdown %v seed %d, want 5 and 42", opts.Slowdown, opts.Seed)
+	}
+	if !opts.PreVote || !opts.CheckQuorum {
+		t.Errorf("prevote %v checkquorum %v, want both on from the file", opts.PreVote, opts.CheckQuorum)
 	}
 	if want := filepath.Join(dir, "state"); opts.Dir != want {
 		t.Errorf("state folder %s, want %s (relative to the file)", opts.Dir, want)

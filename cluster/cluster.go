@@ -71,7 +71,7 @@ type member struct {
 	running     *incarnation // nil while the node is down
 	last        raft.Status  // the status it had when it went down
 	persisted   raft.HardState
-	err         string // why it failed to start, if it did
+	err         string // the reason it failed to start, if it did
 	restartMode RestartMode
 	history     *history    // recent contents of the state file
 	saved       *savedState // what the state file holds
@@ -193,7 +193,7 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 		ElectionTimeoutMin: c.cfg.ElectionTimeoutMin, ElectionTimeoutMax: c.cfg.ElectionTimeoutMax,
 		Heartbeat: c.cfg.Heartbeat, PreVote: c.preVote.Load(), CheckQuorum: c.checkQuorum.Load(),
 		Seed:  c.cfg.Seed + uint64(number-1)<<32,
-		Clock: c.clock.Node(m.id), Transport: t, Storage: recordingStorage{raft.NewFileStorage(m.statePath, m.id), m.history, m.saved},
+		Clock: c.clock.Node(m.id), Transport: t, Storage: recordingStorage{c.fileStorage(m), m.history, m.saved},
 		Events: func(e raft.Event) { c.hub.publish(Event{Kind: EventRaft, Node: m.id, Incarnation: number, Raft: e}) },
 		Logger: c.log.With("incarnation", number),
 	})
@@ -214,6 +214,13 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 	c.mu.Unlock()
 	c.hub.publish(Event{Kind: EventStartFailed, Node: m.id, Incarnation: number, Err: err.Error()})
 	return fmt.Errorf("%w: %w", ErrStartFailed, err)
+}
+
+// fileStorage returns m's state file storage.
+func (c *Cluster) fileStorage(m *member) *raft.FileStorage {
+	s := raft.NewFileStorage(m.statePath, m.id)
+	s.NoSync = c.cfg.NoFsync
+	return s
 }
 
 // run records inc as m's running incarnation and starts it.

@@ -32,6 +32,10 @@ type Config struct {
 	PreVote     bool // nodes ask for pre-votes before raising their term
 	CheckQuorum bool // leaders step down without a majority; followers stick to a live leader
 
+	// NoFsync skips fsync on state-file writes, to measure its cost. Never use
+	// it for anything that must survive a machine crash.
+	NoFsync bool
+
 	Seed   uint64       // seeds every node's election timeouts
 	Logger *slog.Logger // nil means no logs
 }

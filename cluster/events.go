@@ -7,7 +7,7 @@ import (
 	"github.com/raftplay/raftplay/raft"
 )
 
-// EventKind tells a node's own event from a fault the cluster applied.
+// EventKind distinguishes a node's own event from a fault or control the cluster applied.
 type EventKind int
 
 // The kinds of cluster Event.
@@ -15,7 +15,7 @@ const (
 	EventRaft              EventKind = iota + 1 // a node's event, in Raft
 	EventCrashed                                // Node was crashed
 	EventRestarted                              // Node was restarted from its state file
-	EventStartFailed                            // Node could not start; Err says why
+	EventStartFailed                            // Node could not start; Err contains the reason
 	EventLinkCut                                // messages Node→Peer are now lost; Link is the new state
 	EventLinkHealed                             // messages Node→Peer are delivered at once again
 	EventLinkChanged                            // Node→Peer now has the delay or loss in Link
@@ -26,8 +26,8 @@ const (
 	EventThawed                                 // Node runs again
 	EventTimersRigged                           // election timers set by hand: Node and Peer together, or all spread
 	EventPartitioned                            // a partition preset was applied; Text names it
-	EventSafetyViolation                        // a safety rule broke; Text says which and how
-	EventOptionChanged                          // PreVote or CheckQuorum switched; Text says which
+	EventSafetyViolation                        // a safety rule broke; Text describes the violation
+	EventOptionChanged                          // PreVote or CheckQuorum switched; Text names the option
 	EventTransferRequested                      // leader Node was asked to hand over to Peer
 )
 

@@ -16,6 +16,8 @@ import (
 //	slowdown = 20
 //	seed = 42
 //	state_dir = "state"
+//	prevote = true
+//	checkquorum = true
 //
 // Node i+1 is the node at position i of nodes. Every key is optional; a missing
 // key leaves the setting to the command line or its default.
@@ -27,6 +29,8 @@ type File struct {
 	Slowdown           float64  `toml:"slowdown"`
 	Seed               uint64   `toml:"seed"`
 	StateDir           string   `toml:"state_dir"`
+	PreVote            *bool    `toml:"prevote"`     // nil when the file does not say
+	CheckQuorum        *bool    `toml:"checkquorum"` // nil when the file does not say
 }
 
 // Duration is a time.Duration written in a file as a string such as "150ms".
@@ -52,7 +56,7 @@ func ReadFile(path string) (File, error) {
 	}
 	if undecoded := meta.Undecoded(); len(undecoded) > 0 {
 		return f, fmt.Errorf("config file %s: unknown key %q; the keys are nodes, election_timeout_min, "+
-			"election_timeout_max, heartbeat, slowdown, seed and state_dir", path, undecoded[0].String())
+			"election_timeout_max, heartbeat, slowdown, seed, state_dir, prevote and checkquorum", path, undecoded[0].String())
 	}
 	return f, nil
 }

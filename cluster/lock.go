@@ -46,7 +46,7 @@ func lockFolder(dir string) (*folderLock, error) {
 	return &folderLock{file: f}, nil
 }
 
-// describeHolder names the holding process by id and, where /proc tells, command.
+// describeHolder returns the holding process's id and, if /proc has it, its command name.
 func describeHolder(pid string) string {
 	if pid == "" {
 		return "(unknown)"

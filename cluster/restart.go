@@ -10,7 +10,7 @@ import (
 	"github.com/raftplay/raftplay/raft"
 )
 
-// RestartMode says what happens to a node's state file before it restarts.
+// RestartMode selects what is done to a node's state file before it restarts.
 type RestartMode int
 
 // The restart modes. Only RestartClean is what a correct deployment does; the
@@ -40,7 +40,7 @@ func (m RestartMode) String() string {
 	return fmt.Sprintf("mode(%d)", int(m))
 }
 
-// describe says how a node in this mode restarted, for the event list.
+// describe returns how a node in this mode restarted, for the event list.
 func (m RestartMode) describe() string {
 	switch m {
 	case RestartAmnesia:
@@ -99,8 +99,8 @@ func (h *history) previous() ([]byte, bool) {
 	return h.versions[len(h.versions)-2], true
 }
 
-// savedState is the term and vote a node's state file holds, as far as its
-// storage knows: what it last loaded or saved.
+// savedState is the term and vote in a node's state file: what its storage
+// last loaded or saved.
 type savedState struct {
 	mu sync.Mutex
 	hs raft.HardState // guarded by mu
@@ -151,7 +151,7 @@ func (s recordingStorage) record() {
 	}
 }
 
-// RestartWith restarts node id after doing to its state file what mode says.
+// RestartWith restarts node id after applying mode to its state file.
 // A torn file is detected when the node loads it, so the node stays down and
 // the error names the file.
 func (c *Cluster) RestartWith(id int, mode RestartMode) error {

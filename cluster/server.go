@@ -9,7 +9,7 @@ import (
 
 // server accepts one node incarnation's incoming connections and serves net/rpc
 // on each. Closing it closes the listener and every accepted connection, so a
-// crashed node stops answering at once.
+// crashed node stops replying at once.
 type server struct {
 	listener net.Listener
 	rpc      *rpc.Server

@@ -44,7 +44,7 @@ type NodeSnapshot struct {
 	// it last saved; for a node that is down, what the file held when it stopped.
 	Persisted raft.HardState
 
-	// Err says why a node that is down could not start, such as a damaged state
+	// Err is the reason a node that is down could not start, such as a damaged state
 	// file; empty for a node that is down because it was crashed.
 	Err string
 }

@@ -177,7 +177,7 @@ func (t *transport) client(to int) (*rpc.Client, error) {
 	return c, nil
 }
 
-// dropClient forgets a broken connection, unless it was already replaced.
+// dropClient closes and removes a broken connection, unless it was already replaced.
 func (t *transport) dropClient(to int, c *rpc.Client) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

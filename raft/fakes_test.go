@@ -470,6 +470,12 @@ func (s *scriptTransport) voteCalls() []*voteCall {
 	return slices.Clone(s.votes)
 }
 
+func (s *scriptTransport) appendCalls() []*appendCall {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.appends)
+}
+
 // Timings of every test node, in the fake clock's time.
 const (
 	testTimeoutMin = 150 * time.Millisecond
@@ -514,11 +520,50 @@ type soloNode struct {
 
 func newSoloNode(t *testing.T, initial HardState) *soloNode {
 	t.Helper()
+	return newSoloNodeWith(t, initial, nil)
+}
+
+// newSoloNodeWith is newSoloNode with a configuration that tweak, if not nil,
+// may change before the node is created.
+func newSoloNodeWith(t *testing.T, initial HardState, tweak func(*Config)) *soloNode {
+	t.Helper()
 	s := &soloNode{clock: newFakeClock(), storage: newMemStorage(initial), events: &eventLog{}}
 	net := newMemNet()
 	t.Cleanup(net.calls.Wait)
-	s.node = newTestNode(t, testConfig(1, 3, s.clock, net.transport(1), s.storage, s.events))
+	cfg := testConfig(1, 3, s.clock, net.transport(1), s.storage, s.events)
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	s.node = newTestNode(t, cfg)
 	net.attach(1, s.node)
+	s.node.Start()
+	return s
+}
+
+// scriptedNode is node 1 of a cluster, started, whose calls wait until the
+// test responds to them.
+type scriptedNode struct {
+	node      *Node
+	clock     *fakeClock
+	transport *scriptTransport
+	storage   *memStorage
+	events    *eventLog
+}
+
+// newScriptedNode starts node 1 of a cluster of size. If tweak is not nil it
+// may change the configuration before the node is created.
+func newScriptedNode(t *testing.T, size int, initial HardState, tweak func(*Config)) *scriptedNode {
+	t.Helper()
+	s := &scriptedNode{
+		clock: newFakeClock(), transport: newScriptTransport(),
+		storage: newMemStorage(initial), events: &eventLog{},
+	}
+	t.Cleanup(s.transport.unblockCalls)
+	cfg := testConfig(1, size, s.clock, s.transport, s.storage, s.events)
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	s.node = newTestNode(t, cfg)
 	s.node.Start()
 	return s
 }
@@ -562,6 +607,38 @@ func newTestCluster(t *testing.T, size int, tweak func(*Config)) *testCluster {
 func (c *testCluster) node(id int) *Node { return c.nodes[id-1] }
 
 func (c *testCluster) storage(id int) *memStorage { return c.storages[id-1] }
+
+// isolate cuts every link to and from node id, or restores them if cut is false.
+func (c *testCluster) isolate(id int, cut bool) {
+	for peer := 1; peer <= len(c.nodes); peer++ {
+		if peer != id {
+			c.net.drop(id, peer, cut)
+			c.net.drop(peer, id, cut)
+		}
+	}
+}
+
+const sendHeartbeatFunc = "raft.(*Node).sendHeartbeat"
+
+// waitHeartbeatsAnswered waits until no heartbeat is waiting for its reply, so
+// that a leader has recorded every reply. Call it only while no link is cut: a
+// heartbeat over a cut link waits for its deadline, and the clock stands still.
+func (c *testCluster) waitHeartbeatsAnswered() {
+	c.t.Helper()
+	waitFor(c.t, func() bool { return goroutinesIn(sendHeartbeatFunc) == 0 }, "every heartbeat to be answered")
+}
+
+// heartbeatRound advances the clock by one heartbeat interval and waits until
+// each of followers has handled a heartbeat sent at the new time.
+func (c *testCluster) heartbeatRound(followers []int) {
+	c.t.Helper()
+	c.clock.Advance(testHeartbeat)
+	now := c.clock.Now()
+	for _, id := range followers {
+		waitFor(c.t, func() bool { return c.node(id).Status().LastHeard.Equal(now) },
+			fmt.Sprintf("n%d to hear the heartbeat of %v", id, now))
+	}
+}
 
 // firstToTimeOut returns the node whose election deadline comes first.
 func (c *testCluster) firstToTimeOut() (id int, deadline time.Time) {
