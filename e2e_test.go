@@ -117,7 +117,7 @@ func TestTerminalCrashLeaderElectsAnother(t *testing.T) {
 		t.Errorf("the crashed leader n%d is not shown as DOWN:\n%s", old, screen)
 	}
 
-	s.keys("r")
+	s.keys("r", "Enter") // r opens the restart menu, whose first mode, clean, enter chooses
 	s.waitScreen("the old leader restarted", func(screen string) bool {
 		return !strings.Contains(screen, "DOWN")
 	})

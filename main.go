@@ -24,8 +24,8 @@ import (
 	"github.com/raftplay/raftplay/ui"
 )
 
-// maxScreenNodes is the largest cluster the UI shows: keys 1 to 9 select a node.
-const maxScreenNodes = 9
+// maxScreenNodes is the largest cluster the UI lays out.
+const maxScreenNodes = ui.MaxNodes
 
 // Exit codes.
 const (
@@ -123,7 +123,7 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 	fs.Usage = func() {}
 	var opts options
 	var configPath string
-	fs.IntVar(&opts.Nodes, "nodes", 5, "number of nodes, 1 to 9")
+	fs.IntVar(&opts.Nodes, "nodes", 5, fmt.Sprintf("number of nodes, 1 to %d", maxScreenNodes))
 	fs.StringVar(&opts.Dir, "dir", "", "state folder; reusing one restarts the cluster from its files\n(default: a new folder under "+os.TempDir()+")")
 	fs.DurationVar(&opts.ElectionTimeoutMin, "election-min", 150*time.Millisecond, "minimum election timeout, in cluster time")
 	fs.DurationVar(&opts.ElectionTimeoutMax, "election-max", 300*time.Millisecond, "maximum election timeout, in cluster time")
@@ -244,8 +244,9 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 
 Usage: raftplay [flags]
 
-In the UI, press ? for the keys: select a node with 1-9, crash it with c,
-restart it with r, isolate it with i, cut links with x, quit with q.
+In the UI, press ? for the keys: select a node with its number, crash it with
+c, restart it with r, freeze it with f, isolate it with i, cut links with x,
+pause with space, quit with q. The mouse selects nodes and toggles links.
 
 Flags:
 `)

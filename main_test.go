@@ -15,7 +15,7 @@ func TestBadFlagsExitWithUsage(t *testing.T) {
 		args []string
 		want string // part of the message
 	}{
-		{"too many nodes", []string{"--nodes", "10"}, "--nodes 10, use 1 to 9"},
+		{"too many nodes", []string{"--nodes", "26"}, "--nodes 26, use 1 to 25"},
 		{"zero nodes", []string{"--nodes", "0"}, "--nodes 0"},
 		{"malformed duration", []string{"--heartbeat", "fast"}, `invalid value "fast" for flag -heartbeat`},
 		{"min above max", []string{"--election-min", "400ms"}, "election timeout range 400ms to 300ms"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ type cardsPanel struct {
 	lines         int // text lines inside a card
 	frame         lipgloss.Style
 	selectedFrame lipgloss.Style
+	frozenFrame   lipgloss.Style
 }
 
 func (p *cardsPanel) setSize(l layout) {
@@ -37,8 +39,13 @@ func (p *cardsPanel) setSize(l layout) {
 	p.perRow = l.perRow
 	p.inner = l.cardWidth - borderSize - 2*padding
 	p.lines = l.cardLines
-	p.frame = styleCard.Width(l.cardWidth).Height(l.cardHeight).Padding(0, padding)
-	p.selectedFrame = styleCardSelected.Width(l.cardWidth).Height(l.cardHeight).Padding(0, padding)
+	p.frame = sizeCard(styleCard, l, padding)
+	p.selectedFrame = sizeCard(styleCardSelected, l, padding)
+	p.frozenFrame = sizeCard(styleCardFrozen, l, padding)
+}
+
+func sizeCard(style lipgloss.Style, l layout, padding int) lipgloss.Style {
+	return style.Width(l.cardWidth).Height(l.cardHeight).Padding(0, padding)
 }
 
 // view lays the cards out in rows of perRow.
@@ -60,8 +67,11 @@ func (p cardsPanel) view(s cluster.Snapshot, selected int) string {
 
 func (p cardsPanel) card(s cluster.Snapshot, n cluster.NodeSnapshot, selected bool) string {
 	frame := p.frame
-	if selected {
+	switch {
+	case selected:
 		frame = p.selectedFrame
+	case n.Up && n.Frozen:
+		frame = p.frozenFrame
 	}
 	return frame.Render(strings.Join(p.body(s, n), "\n"))
 }
@@ -69,8 +79,10 @@ func (p cardsPanel) card(s cluster.Snapshot, n cluster.NodeSnapshot, selected bo
 // tall reports whether cards have room for the lines that only tall cards show.
 func (p cardsPanel) tall() bool { return p.lines > compactCardLines }
 
-// body returns exactly p.lines lines, each at most p.inner wide. A tall card
-// ends with the node's incarnation.
+// body returns exactly p.lines lines, each at most p.inner wide. A frozen
+// node's card shows FROZEN under its title, and a running node restarted in a
+// mode other than clean names that mode under its vote. A tall card ends with
+// the node's incarnation.
 func (p cardsPanel) body(s cluster.Snapshot, n cluster.NodeSnapshot) []string {
 	room := p.lines
 	if p.tall() {
@@ -84,6 +96,12 @@ func (p cardsPanel) body(s cluster.Snapshot, n cluster.NodeSnapshot) []string {
 		lines = p.leaderLines(s, n)
 	default:
 		lines = p.timerLines(s, n)
+	}
+	if n.Up && n.RestartMode != cluster.RestartClean {
+		lines = slices.Insert(lines, 3, styleWarning.Render(restartLabel(n.RestartMode, p.inner)))
+	}
+	if n.Up && n.Frozen {
+		lines = slices.Insert(lines, 1, styleFrozen.Render("FROZEN"))
 	}
 	lines = fitLines(lines, p.inner, room)
 	if p.tall() {
@@ -104,17 +122,32 @@ func termLine(term uint64) string { return fmt.Sprintf("term %d", term) }
 
 func voteLine(votedFor int) string { return "voted " + raft.NodeName(votedFor) }
 
+// restartLabel names a restart mode in the longest wording that fits width.
+func restartLabel(mode cluster.RestartMode, width int) string {
+	name := mode.String()
+	return firstFit(width, "restarted: "+name, name+" restart", name)
+}
+
 // downLines shows what the state file holds, since that is all a restart will
-// bring back, and why the node is down.
+// bring back, and that the node crashed. A node that failed to start shows the
+// error first, since it names the file, then the restart mode that led to it.
 func (p cardsPanel) downLines(n cluster.NodeSnapshot, room int) []string {
-	lines := []string{
+	if n.Err != "" {
+		return p.failedLines(n, room)
+	}
+	return []string{
 		cardTitle(n),
 		styleDim.Render(termLine(n.Persisted.Term)),
 		styleDim.Render(voteLine(n.Persisted.VotedFor)),
 		styleDim.Render(firstFit(p.inner, "(as in state file)", "(state file)")),
+		"crashed",
 	}
-	if n.Err == "" {
-		return append(lines, "crashed")
+}
+
+func (p cardsPanel) failedLines(n cluster.NodeSnapshot, room int) []string {
+	lines := []string{cardTitle(n)}
+	if n.RestartMode != cluster.RestartClean {
+		lines = append(lines, styleWarning.Render(restartLabel(n.RestartMode, p.inner)))
 	}
 	for _, line := range wrapLines("failed: "+shortError(n), p.inner, room-len(lines)) {
 		lines = append(lines, styleWarning.Render(line))
@@ -143,6 +176,9 @@ func (p cardsPanel) leaderLines(s cluster.Snapshot, n cluster.NodeSnapshot) []st
 		termLine(n.Status.Term),
 		voteLine(n.Status.VotedFor),
 		fmt.Sprintf("followed by %d", max(s.Followers(n.ID)-1, 0)),
+	}
+	if n.Frozen {
+		return append(lines, firstFit(p.inner, "heartbeats stopped", "no heartbeats"))
 	}
 	const sending = "sending heartbeats"
 	if p.inner >= len(sending) {
@@ -177,16 +213,19 @@ func (p cardsPanel) roleLine(s cluster.Snapshot, st raft.Status) string {
 		fmt.Sprintf("votes %d/%d", granted, needed))
 }
 
+func (p cardsPanel) timerBar(st raft.Status) string { return timerBar(st, p.inner) }
+
 // timerBar draws the time left as a share of the timeout drawn at the last
-// reset, full right after a reset and empty when the election starts.
-func (p cardsPanel) timerBar(st raft.Status) string {
+// reset, in a bar width cells wide: full right after a reset and empty when
+// the election starts.
+func timerBar(st raft.Status, width int) string {
 	fraction := 0.0
 	if st.Timeout > 0 {
 		fraction = min(float64(st.TimeLeft())/float64(st.Timeout), 1)
 	}
-	full := int(math.Round(fraction * float64(p.inner)))
+	full := int(math.Round(fraction * float64(width)))
 	return roleStyle(st.Role).Render(strings.Repeat(barFull, full)) +
-		styleDim.Render(strings.Repeat(barEmpty, p.inner-full))
+		styleDim.Render(strings.Repeat(barEmpty, width-full))
 }
 
 func (p cardsPanel) timeLeft(st raft.Status) string {
@@ -213,6 +252,8 @@ func resetLabel(r raft.ResetReason) string {
 		return "stepped down"
 	case raft.ResetPersistFailed:
 		return "save failed"
+	case raft.ResetRigged:
+		return "set by hand"
 	}
 	return r.String()
 }

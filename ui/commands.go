@@ -38,10 +38,11 @@ type opDoneMsg struct {
 }
 
 // operation is a cluster call run off the UI goroutine, because a restart opens
-// a listener and reads a file.
+// a listener and reads a file. run returns the status line on success, which
+// for a partition preset contains the sides the cluster chose.
 type operation struct {
-	action, done string // as in opDoneMsg
-	run          func() error
+	action string // as in opDoneMsg
+	run    func() (string, error)
 }
 
 func tick(c Cluster) tea.Cmd {
@@ -52,8 +53,8 @@ func tick(c Cluster) tea.Cmd {
 
 func runOperation(c Cluster, op operation) tea.Cmd {
 	return func() tea.Msg {
-		err := op.run()
-		return opDoneMsg{action: op.action, done: op.done, err: err, snap: c.Snapshot()}
+		done, err := op.run()
+		return opDoneMsg{action: op.action, done: done, err: err, snap: c.Snapshot()}
 	}
 }
 

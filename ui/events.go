@@ -28,8 +28,10 @@ const (
 	classPlain    eventClass = iota
 	classElection            // an election started, or a leader stepped down
 	classLeader              // an election was won
-	classFault               // a crash, a failed start or save, a cut link
-	classRecover             // a restart or a healed link
+	classFault               // a crash, a freeze, a failed start or save, a cut or degraded link
+	classRecover             // a clean restart, a thaw, a resume or a healed link
+	classControl             // a pause, a speed change, or election timers set by hand
+	classUnsafe              // a broken safety rule
 )
 
 type logEntry struct {
@@ -50,7 +52,7 @@ type eventLog struct {
 	// roles holds the last role each node reported, indexed by node id. It
 	// distinguishes a leader or candidate falling back to follower from a
 	// follower that only learned who leads.
-	roles [maxNodes + 1]raft.Role
+	roles [MaxNodes + 1]raft.Role
 }
 
 func (l *eventLog) add(e cluster.Event) {
@@ -67,14 +69,30 @@ func (l *eventLog) add(e cluster.Event) {
 
 func (l *eventLog) classify(e cluster.Event) (eventClass, bool) {
 	switch e.Kind {
-	case cluster.EventCrashed, cluster.EventStartFailed:
+	case cluster.EventCrashed, cluster.EventStartFailed, cluster.EventFrozen,
+		cluster.EventPartitioned, cluster.EventLinkChanged:
 		return classFault, true
 	case cluster.EventRestarted:
+		return restartClass(e.Mode), true
+	case cluster.EventThawed, cluster.EventResumed:
 		return classRecover, true
+	case cluster.EventPaused, cluster.EventSpeedChanged, cluster.EventTimersRigged:
+		return classControl, true
+	case cluster.EventSafetyViolation:
+		return classUnsafe, true
 	case cluster.EventRaft:
 		return l.classifyRaft(e.Raft)
 	}
 	return classPlain, true
+}
+
+// restartClass shows a restart that lost state as a fault: only a clean
+// restart recovers a node as Raft expects.
+func restartClass(mode cluster.RestartMode) eventClass {
+	if mode == cluster.RestartClean {
+		return classRecover
+	}
+	return classFault
 }
 
 func (l *eventLog) classifyRaft(e raft.Event) (eventClass, bool) {
@@ -109,14 +127,14 @@ func (l *eventLog) classifyRoleChange(e raft.Event) (eventClass, bool) {
 }
 
 func (l *eventLog) role(id int) raft.Role {
-	if id < 1 || id > maxNodes {
+	if id < 1 || id > MaxNodes {
 		return raft.Follower
 	}
 	return l.roles[id]
 }
 
 func (l *eventLog) trackRole(e cluster.Event) {
-	if e.Node < 1 || e.Node > maxNodes {
+	if e.Node < 1 || e.Node > MaxNodes {
 		return
 	}
 	switch {

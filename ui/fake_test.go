@@ -44,9 +44,21 @@ func (f *fakeCluster) record(call string, apply func(s *cluster.Snapshot)) error
 	return nil
 }
 
+func (f *fakeCluster) SetPaused(paused bool) {
+	_ = f.record(fmt.Sprintf("SetPaused(%v)", paused), func(s *cluster.Snapshot) {
+		s.Paused = paused
+	})
+}
+
+func (f *fakeCluster) SetSlowdown(slowdown float64) error {
+	return f.record(fmt.Sprintf("SetSlowdown(%g)", slowdown), func(s *cluster.Snapshot) {
+		s.Slowdown = slowdown
+	})
+}
+
 func (f *fakeCluster) Crash(id int) error {
 	return f.record(fmt.Sprintf("Crash(%d)", id), func(s *cluster.Snapshot) {
-		s.Nodes[id-1].Up = false
+		s.Nodes[id-1].Up, s.Nodes[id-1].Frozen = false, false
 	})
 }
 
@@ -54,6 +66,32 @@ func (f *fakeCluster) Restart(id int) error {
 	return f.record(fmt.Sprintf("Restart(%d)", id), func(s *cluster.Snapshot) {
 		s.Nodes[id-1].Up = true
 	})
+}
+
+func (f *fakeCluster) RestartWith(id int, mode cluster.RestartMode) error {
+	return f.record(fmt.Sprintf("RestartWith(%d,%s)", id, mode), func(s *cluster.Snapshot) {
+		s.Nodes[id-1].Up, s.Nodes[id-1].RestartMode = true, mode
+	})
+}
+
+func (f *fakeCluster) SetFrozen(id int, frozen bool) error {
+	return f.record(fmt.Sprintf("SetFrozen(%d,%v)", id, frozen), func(s *cluster.Snapshot) {
+		s.Nodes[id-1].Frozen = frozen
+	})
+}
+
+func (f *fakeCluster) Campaign(id int) error {
+	return f.record(fmt.Sprintf("Campaign(%d)", id), func(s *cluster.Snapshot) {
+		s.Nodes[id-1].Status.Role = raft.Candidate
+	})
+}
+
+func (f *fakeCluster) SplitVote(a, b int) error {
+	return f.record(fmt.Sprintf("SplitVote(%d,%d)", a, b), func(*cluster.Snapshot) {})
+}
+
+func (f *fakeCluster) SpreadTimers() {
+	_ = f.record("SpreadTimers()", func(*cluster.Snapshot) {})
 }
 
 func (f *fakeCluster) Isolate(id int) error {
@@ -66,36 +104,59 @@ func (f *fakeCluster) Rejoin(id int) error {
 
 func (f *fakeCluster) CutBetween(a, b int) error {
 	return f.record(fmt.Sprintf("CutBetween(%d,%d)", a, b), func(s *cluster.Snapshot) {
-		s.Links[a-1][b-1], s.Links[b-1][a-1] = false, false
+		s.Links[a-1][b-1].Cut, s.Links[b-1][a-1].Cut = true, true
 	})
 }
 
 func (f *fakeCluster) HealBetween(a, b int) error {
 	return f.record(fmt.Sprintf("HealBetween(%d,%d)", a, b), func(s *cluster.Snapshot) {
-		s.Links[a-1][b-1], s.Links[b-1][a-1] = true, true
+		s.Links[a-1][b-1], s.Links[b-1][a-1] = cluster.Link{}, cluster.Link{}
 	})
 }
 
 func (f *fakeCluster) Cut(from, to int) error {
 	return f.record(fmt.Sprintf("Cut(%d,%d)", from, to), func(s *cluster.Snapshot) {
-		s.Links[from-1][to-1] = false
+		s.Links[from-1][to-1].Cut = true
 	})
 }
 
 func (f *fakeCluster) Heal(from, to int) error {
 	return f.record(fmt.Sprintf("Heal(%d,%d)", from, to), func(s *cluster.Snapshot) {
-		s.Links[from-1][to-1] = true
+		s.Links[from-1][to-1] = cluster.Link{}
 	})
+}
+
+func (f *fakeCluster) SetDelay(from, to int, d time.Duration) error {
+	return f.record(fmt.Sprintf("SetDelay(%d,%d,%v)", from, to, d), func(s *cluster.Snapshot) {
+		s.Links[from-1][to-1].Delay = d
+	})
+}
+
+func (f *fakeCluster) SetLoss(from, to int, p float64) error {
+	return f.record(fmt.Sprintf("SetLoss(%d,%d,%g)", from, to, p), func(s *cluster.Snapshot) {
+		s.Links[from-1][to-1].Loss = p
+	})
+}
+
+// ApplyPreset cuts nothing: the model only shows the description it returns.
+func (f *fakeCluster) ApplyPreset(p cluster.Preset) (string, error) {
+	err := f.record(fmt.Sprintf("ApplyPreset(%s)", p), func(*cluster.Snapshot) {})
+	if err != nil {
+		return "", err
+	}
+	return p.String() + ": {n1 n2} | {n3 n4 n5}", nil
 }
 
 func (f *fakeCluster) HealAll() {
 	_ = f.record("HealAll()", func(s *cluster.Snapshot) { s.Links = fullLinks(len(s.Nodes)) })
 }
 
-func setAll(s *cluster.Snapshot, id int, delivered bool) {
+// setAll cuts every link to and from id, or makes them all healthy.
+func setAll(s *cluster.Snapshot, id int, healthy bool) {
 	for other := range s.Nodes {
 		if other != id-1 {
-			s.Links[id-1][other], s.Links[other][id-1] = delivered, delivered
+			link := cluster.Link{Cut: !healthy}
+			s.Links[id-1][other], s.Links[other][id-1] = link, link
 		}
 	}
 }
@@ -104,21 +165,20 @@ func setAll(s *cluster.Snapshot, id int, delivered bool) {
 // fake while a test goroutine changes it.
 func copySnapshot(s cluster.Snapshot) cluster.Snapshot {
 	s.Nodes = slices.Clone(s.Nodes)
-	links := make([][]bool, len(s.Links))
+	links := make([][]cluster.Link, len(s.Links))
 	for i, row := range s.Links {
 		links[i] = slices.Clone(row)
 	}
 	s.Links = links
+	s.Violations = slices.Clone(s.Violations)
 	return s
 }
 
-func fullLinks(n int) [][]bool {
-	links := make([][]bool, n)
+// fullLinks returns the links of n nodes, all healthy.
+func fullLinks(n int) [][]cluster.Link {
+	links := make([][]cluster.Link, n)
 	for i := range links {
-		links[i] = make([]bool, n)
-		for j := range links[i] {
-			links[i][j] = true
-		}
+		links[i] = make([]cluster.Link, n)
 	}
 	return links
 }
@@ -132,7 +192,7 @@ var demoTime = time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
 // has started an election for term 4.
 func demoSnapshot() cluster.Snapshot {
 	links := fullLinks(5)
-	links[0][2], links[2][0] = false, false
+	links[0][2].Cut, links[2][0].Cut = true, true
 	return cluster.Snapshot{
 		Time:               demoTime,
 		Links:              links,
@@ -207,4 +267,70 @@ func msBefore(ms int) time.Time { return demoTime.Add(-time.Duration(ms) * time.
 func nodeEvent(ms int, e raft.Event) cluster.Event {
 	e.Time = msBefore(ms)
 	return cluster.Event{Time: e.Time, Kind: cluster.EventRaft, Node: e.Node, Raft: e}
+}
+
+// Both the real cluster and the fake must provide every call the UI makes.
+var (
+	_ Cluster = (*cluster.Cluster)(nil)
+	_ Cluster = (*fakeCluster)(nil)
+)
+
+// faultSnapshot is the demo cluster after the faults of a safety demo. n4 came
+// back with amnesia and won term 3 while n1, the term 3 leader, is frozen. The
+// cluster is paused at ×1/50, n2→n5 is delayed and lossy, n5→n2 is lossy and
+// n4→n5 is delayed.
+func faultSnapshot() cluster.Snapshot {
+	s := demoSnapshot()
+	s.Paused, s.Slowdown = true, 50
+	s.Nodes[0].Frozen = true
+	s.Nodes[3] = upNode(4, raft.Status{Role: raft.Leader, Term: 3, VotedFor: 4, Leader: 4,
+		ResetReason: raft.ResetElectionStarted}, 0)
+	s.Nodes[3].Incarnation, s.Nodes[3].RestartMode = 2, cluster.RestartAmnesia
+	s.Links[1][4] = cluster.Link{Delay: 50 * time.Millisecond, Loss: 0.3}
+	s.Links[4][1] = cluster.Link{Loss: 0.3}
+	s.Links[3][4] = cluster.Link{Delay: 100 * time.Millisecond}
+	s.Violations = []string{"two leaders in term 3: n1 and n4"}
+	return s
+}
+
+// faultEvents is the history that leads from demoSnapshot to faultSnapshot.
+func faultEvents() []cluster.Event {
+	const ms = time.Millisecond
+	return append(demoEvents(),
+		cluster.Event{Time: msBefore(60), Kind: cluster.EventFrozen, Node: 1},
+		cluster.Event{Time: msBefore(55), Kind: cluster.EventRestarted, Node: 4, Incarnation: 2,
+			Mode: cluster.RestartAmnesia},
+		cluster.Event{Time: msBefore(50), Kind: cluster.EventLinkChanged, Node: 2, Peer: 5,
+			Link: cluster.Link{Delay: 50 * ms}},
+		nodeEvent(20, raft.Event{Node: 4, Kind: raft.EventElectionWon, Term: 3, Votes: 3}),
+		cluster.Event{Time: msBefore(20), Kind: cluster.EventSafetyViolation, Node: 4,
+			Text: "two leaders in term 3: n1 and n4"},
+		cluster.Event{Time: msBefore(10), Kind: cluster.EventSpeedChanged, Slowdown: 50},
+		cluster.Event{Time: msBefore(0), Kind: cluster.EventPaused},
+	)
+}
+
+// bigSnapshot is a cluster of n nodes in term 7: n1 leads, n7 campaigns for
+// term 8, n13 is down, n20 is frozen and n9 is cut off from n1 both ways.
+func bigSnapshot(n int) cluster.Snapshot {
+	s := demoSnapshot()
+	s.Nodes = nil
+	for id := 1; id <= n; id++ {
+		left := time.Duration(20+(id*37)%200) * time.Millisecond
+		st := raft.Status{Role: raft.Follower, Term: 7, VotedFor: 1, Leader: 1,
+			Timeout: 250 * time.Millisecond, ResetReason: raft.ResetHeartbeat}
+		s.Nodes = append(s.Nodes, upNode(id, st, left))
+	}
+	s.Nodes[0].Status.Role = raft.Leader
+	s.Links = fullLinks(n)
+	if n >= 20 {
+		s.Nodes[6].Status = raft.Status{ID: 7, Role: raft.Candidate, Term: 8, VotedFor: 7,
+			Now: demoTime, Deadline: demoTime.Add(90 * time.Millisecond),
+			Timeout: 280 * time.Millisecond, Granted: []int{7}}
+		s.Nodes[12].Up = false
+		s.Nodes[19].Frozen = true
+		s.Links[0][8].Cut, s.Links[8][0].Cut = true, true
+		s.Links[2][3].Delay = 50 * time.Millisecond
+	}
+	return s
 }

@@ -15,6 +15,9 @@ import (
 func headerView(s cluster.Snapshot, width int) string {
 	separator := styleDim.Render(" │ ")
 	parts := []string{styleTitle.Render("raftplay")}
+	if s.Paused {
+		parts = append(parts, stylePaused.Render("PAUSED"))
+	}
 	if len(s.Nodes) == 0 {
 		parts = append(parts, styleDim.Render("waiting for the cluster"))
 	} else {
@@ -44,7 +47,11 @@ func leaderSummary(s cluster.Snapshot) string {
 	if leader == raft.None {
 		return styleNoLeader.Render("no leader") + fmt.Sprintf(", highest term %d", term)
 	}
-	return styleHasLeader.Render("leader "+raft.NodeName(leader)) + fmt.Sprintf(", term %d", term)
+	text := styleHasLeader.Render("leader " + raft.NodeName(leader))
+	if s.Nodes[leader-1].Frozen {
+		text += " " + styleFrozen.Render("FROZEN")
+	}
+	return text + fmt.Sprintf(", term %d", term)
 }
 
 // upSummary counts running nodes against the majority, and warns when too few
@@ -67,4 +74,15 @@ func slowdownLabel(slowdown float64) string {
 		return "time ×1/" + strconv.FormatFloat(slowdown, 'g', 3, 64)
 	}
 	return "time ×" + strconv.FormatFloat(1/slowdown, 'g', 3, 64)
+}
+
+// bannerView returns the red line that reports broken safety rules: the first
+// one, and how many more there are.
+func bannerView(violations []string, width int) string {
+	text := "SAFETY VIOLATED: " + violations[0]
+	if len(violations) > 1 {
+		text += fmt.Sprintf(" (and %d more)", len(violations)-1)
+	}
+	text = ansi.Truncate(oneLine(text), width, "…")
+	return styleBanner.Render(text + strings.Repeat(" ", max(width-ansi.StringWidth(text), 0)))
 }

@@ -4,51 +4,95 @@ import (
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
-	tea "charm.land/bubbletea/v2"
 
+	"github.com/raftplay/raftplay/cluster"
 	"github.com/raftplay/raftplay/raft"
 )
 
-// maxNodes is the largest cluster the number keys can address.
-const maxNodes = 9
+// MaxNodes is the largest cluster the UI lays out: at 80x24, 25 nodes fit as
+// one line each.
+const MaxNodes = 25
+
+// maxDigitNodes is the largest cluster in which one digit names every node.
+// In a larger cluster node numbers take up to two digits.
+const maxDigitNodes = 9
 
 // keyMap holds every key binding of the UI. It implements help.KeyMap.
 type keyMap struct {
-	Select  key.Binding
-	Prev    key.Binding
-	Next    key.Binding
-	Crash   key.Binding
-	Restart key.Binding
-	Isolate key.Binding
-	CutBoth key.Binding
-	CutOne  key.Binding
-	HealAll key.Binding
-	Target  key.Binding // the node number that completes CutBoth or CutOne
-	Cancel  key.Binding
-	Help    key.Binding
-	Quit    key.Binding
+	// Selection, and the input of node numbers and menus.
+	Select key.Binding
+	Prev   key.Binding
+	Next   key.Binding
+	Digit  key.Binding // a digit of an awaited node number, or a menu item's number
+	Enter  key.Binding // ends a node number, or chooses the highlighted menu item
+	Erase  key.Binding
+	Up     key.Binding // menu only
+	Down   key.Binding // menu only
+	Cancel key.Binding
+
+	// Time.
+	Pause  key.Binding
+	Faster key.Binding
+	Slower key.Binding
+
+	// The selected node.
+	Crash    key.Binding
+	Restart  key.Binding
+	Freeze   key.Binding
+	Campaign key.Binding
+	Split    key.Binding
+	Spread   key.Binding
+
+	// Links.
+	Isolate   key.Binding
+	CutBoth   key.Binding
+	CutOne    key.Binding
+	Delay     key.Binding
+	Loss      key.Binding
+	Partition key.Binding
+	HealAll   key.Binding
+
+	Help key.Binding
+	Quit key.Binding
+
+	width int // of the terminal, which the full help's columns must fit
 }
 
 func newKeyMap() keyMap {
-	digits := digitKeys(maxNodes)
 	k := keyMap{
-		Select:  binding("1-9", "select", digits...),
-		Prev:    binding("←/h", "previous node", "left", "h", "shift+tab"),
-		Next:    binding("→/l/tab", "next node", "right", "l", "tab"),
-		Crash:   binding("c", "crash node", "c"),
-		Restart: binding("r", "restart node", "r"),
-		Isolate: binding("i", "isolate node", "i"),
-		CutBoth: binding("x", "cut/heal", "x"),
-		CutOne:  binding("o", "cut/heal one way", "o"),
-		HealAll: binding("H", "heal all links", "H"),
-		Target:  binding("1-9", "pick the other node", digits...),
-		Cancel:  binding("esc", "cancel", "esc"),
-		Help:    binding("?", "all keys", "?"),
-		Quit:    binding("q", "quit", "q", "ctrl+c"),
+		Select: binding("1-9", "select", digitKeys(1, maxDigitNodes)...),
+		Prev:   binding("←/h", "previous node", "left", "h", "shift+tab"),
+		Next:   binding("→/l/tab", "next node", "right", "l", "tab"),
+		Digit:  binding("1-9", "pick the other node", digitKeys(1, maxDigitNodes)...),
+		Enter:  binding("enter", "end the number", "enter"),
+		Erase:  binding("backspace", "erase a digit", "backspace"),
+		Up:     binding("↑/k", "up", "up", "k"),
+		Down:   binding("↓/j", "down", "down", "j"),
+		Cancel: binding("esc", "cancel", "esc"),
+
+		Pause:  binding("space", "pause", "space"),
+		Faster: binding("+", "faster", "+", "="),
+		Slower: binding("-", "slower", "-"),
+
+		Crash:    binding("c", "crash node", "c"),
+		Restart:  binding("r", "restart node…", "r"),
+		Freeze:   binding("f", "freeze node", "f"),
+		Campaign: binding("n", "campaign now", "n"),
+		Split:    binding("s", "split vote with…", "s"),
+		Spread:   binding("t", "spread timers", "t"),
+
+		Isolate:   binding("i", "isolate node", "i"),
+		CutBoth:   binding("x", "cut/heal", "x"),
+		CutOne:    binding("o", "cut/heal one way", "o"),
+		Delay:     binding("d", "delay to…", "d"),
+		Loss:      binding("L", "loss to…", "L"),
+		Partition: binding("p", "partitions…", "p"),
+		HealAll:   binding("H", "heal all links", "H"),
+
+		Help: binding("?", "all keys", "?"),
+		Quit: binding("q", "quit", "q", "ctrl+c"),
 	}
-	// Target and Cancel apply only while a node number is awaited.
-	k.Target.SetEnabled(false)
-	k.Cancel.SetEnabled(false)
+	k.update(keyContext{})
 	return k
 }
 
@@ -58,43 +102,125 @@ func binding(helpKey, helpDesc string, keys ...string) key.Binding {
 
 // keyContext is the state that decides which bindings apply.
 type keyContext struct {
+	width    int
 	nodes    int
-	selected int  // node id, or raft.None when there are no nodes
-	up       bool // whether the selected node runs
+	selected int // node id, or raft.None when there are no nodes
+	node     cluster.NodeSnapshot
 	isolated bool // whether every link to and from the selected node is cut
-	pending  bool // waiting for the node number after x or o
+	anyUp    bool
+	paused   bool
+	slowdown float64
+	mode     inputMode
+	typed    string // the digits of a node number typed so far
+	items    int    // menu items, while a menu is open
 }
 
 // update enables only the bindings that apply in ctx. A disabled binding never
-// matches a key press, and help leaves it out, so the help line always lists
-// what can be done to the selected node now.
+// matches a key press, and help leaves it out, so help lists only what can be
+// done now.
 func (k *keyMap) update(ctx keyContext) {
-	idle := !ctx.pending
-	node := idle && ctx.selected != raft.None
-	name := raft.NodeName(ctx.selected)
-	numbers := digitKeys(min(ctx.nodes, maxNodes))
+	k.width = ctx.width
+	k.updateSelection(ctx)
+	k.updateInput(ctx)
+	k.updateTime(ctx)
+	k.updateNode(ctx)
+	k.updateLinks(ctx)
+	idle := ctx.mode == modeIdle
+	k.Help.SetEnabled(idle)
+}
 
-	k.Select.SetKeys(numbers...)
-	k.Select.SetHelp(digitRange(ctx.nodes), "select")
+func (k *keyMap) updateSelection(ctx keyContext) {
+	idle := ctx.mode == modeIdle
+	k.Select.SetKeys(digitKeys(1, min(ctx.nodes, maxDigitNodes))...)
+	k.Select.SetHelp(nodeRange(ctx.nodes), "select")
 	k.Select.SetEnabled(idle && ctx.nodes > 0)
 	k.Prev.SetEnabled(idle && ctx.nodes > 1)
 	k.Next.SetEnabled(idle && ctx.nodes > 1)
+}
+
+// updateInput sets up the keys of an awaited node number or an open menu.
+func (k *keyMap) updateInput(ctx keyContext) {
+	number, menu := ctx.mode == modeNumber, ctx.mode == modeMenu
+	switch {
+	case number:
+		k.Digit.SetKeys(numberKeys(ctx.nodes, ctx.typed)...)
+		k.Digit.SetHelp(nodeRange(ctx.nodes), "pick the node")
+		k.Enter.SetHelp("enter", "end the number")
+	case menu:
+		k.Digit.SetKeys(digitKeys(1, ctx.items)...)
+		k.Digit.SetHelp(digitRange(1, ctx.items), "choose")
+		k.Enter.SetHelp("enter", "choose")
+	}
+	k.Digit.SetEnabled(number || menu)
+	k.Enter.SetEnabled(menu || (number && ctx.typed != ""))
+	k.Erase.SetEnabled(number && ctx.typed != "")
+	k.Up.SetEnabled(menu)
+	k.Down.SetEnabled(menu)
+	k.Cancel.SetEnabled(number || menu)
+}
+
+func (k *keyMap) updateTime(ctx keyContext) {
+	idle := ctx.mode == modeIdle && ctx.nodes > 0
+	k.Pause.SetHelp("space", pauseHelp(ctx.paused))
+	k.Pause.SetEnabled(idle)
+	faster, fasterOK := fasterSlowdown(ctx.slowdown)
+	k.Faster.SetHelp("+", "faster: "+slowdownLabel(faster))
+	k.Faster.SetEnabled(idle && fasterOK)
+	slower, slowerOK := slowerSlowdown(ctx.slowdown)
+	k.Slower.SetHelp("-", "slower: "+slowdownLabel(slower))
+	k.Slower.SetEnabled(idle && slowerOK)
+	k.Spread.SetEnabled(idle && ctx.anyUp)
+}
+
+func pauseHelp(paused bool) string {
+	if paused {
+		return "resume"
+	}
+	return "pause"
+}
+
+// updateNode sets up the keys that act on the selected node. A frozen node
+// can be crashed or thawed, but it cannot campaign: its process is stalled.
+func (k *keyMap) updateNode(ctx keyContext) {
+	node := ctx.mode == modeIdle && ctx.selected != raft.None
+	n := ctx.node
+	name := raft.NodeName(ctx.selected)
+	electable := node && n.Up && !n.Frozen && n.Status.Role != raft.Leader
 
 	k.Crash.SetHelp("c", "crash "+name)
-	k.Crash.SetEnabled(node && ctx.up)
-	k.Restart.SetHelp("r", "restart "+name)
-	k.Restart.SetEnabled(node && !ctx.up)
-	k.Isolate.SetHelp("i", isolateHelp(ctx.isolated, name))
-	k.Isolate.SetEnabled(node && ctx.nodes > 1)
-	k.CutBoth.SetEnabled(node && ctx.nodes > 1)
-	k.CutOne.SetEnabled(node && ctx.nodes > 1)
-	k.HealAll.SetEnabled(idle)
-	k.Help.SetEnabled(idle)
+	k.Crash.SetEnabled(node && n.Up)
+	k.Restart.SetHelp("r", "restart "+name+"…")
+	k.Restart.SetEnabled(node && !n.Up)
+	k.Freeze.SetHelp("f", freezeHelp(n.Frozen, name))
+	k.Freeze.SetEnabled(node && n.Up)
+	k.Campaign.SetHelp("n", "campaign "+name)
+	k.Campaign.SetEnabled(electable)
+	k.Split.SetHelp("s", "split vote "+name+"+…")
+	k.Split.SetEnabled(electable && ctx.nodes > 1)
+}
 
-	k.Target.SetKeys(numbers...)
-	k.Target.SetHelp(digitRange(ctx.nodes), "pick the other node")
-	k.Target.SetEnabled(ctx.pending)
-	k.Cancel.SetEnabled(ctx.pending)
+func freezeHelp(frozen bool, name string) string {
+	if frozen {
+		return "thaw " + name
+	}
+	return "freeze " + name
+}
+
+func (k *keyMap) updateLinks(ctx keyContext) {
+	idle := ctx.mode == modeIdle
+	links := idle && ctx.selected != raft.None && ctx.nodes > 1
+	name := raft.NodeName(ctx.selected)
+
+	k.Isolate.SetHelp("i", isolateHelp(ctx.isolated, name))
+	k.Isolate.SetEnabled(links)
+	k.CutBoth.SetEnabled(links)
+	k.CutOne.SetEnabled(links)
+	k.Delay.SetHelp("d", "delay "+name+"→…")
+	k.Delay.SetEnabled(links)
+	k.Loss.SetHelp("L", "loss "+name+"→…")
+	k.Loss.SetEnabled(links)
+	k.Partition.SetEnabled(idle && ctx.nodes > 1)
+	k.HealAll.SetEnabled(idle)
 }
 
 func isolateHelp(isolated bool, name string) string {
@@ -106,60 +232,71 @@ func isolateHelp(isolated bool, name string) string {
 
 // ShortHelp lists the keys a newcomer needs first. The ? key shows the rest.
 func (k keyMap) ShortHelp() []key.Binding {
-	if k.Target.Enabled() {
-		return []key.Binding{k.Target, k.Cancel, k.Quit}
+	switch {
+	case k.Up.Enabled():
+		return []key.Binding{k.Up, k.Down, k.Digit, k.Enter, k.Cancel}
+	case k.Cancel.Enabled():
+		return []key.Binding{k.Digit, k.Enter, k.Erase, k.Cancel, k.Quit}
 	}
-	return []key.Binding{k.Select, k.Crash, k.Restart, k.Isolate, k.CutBoth, k.Help, k.Quit}
+	return []key.Binding{k.Select, k.Help, k.Quit, k.Pause, k.Crash, k.Restart, k.Freeze,
+		k.CutBoth, k.Partition}
 }
 
-// FullHelp groups the keys by what they act on.
-func (k keyMap) FullHelp() [][]key.Binding {
+// helpGroups returns the bindings grouped by what they act on.
+func (k keyMap) helpGroups() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Select, k.Prev, k.Next, k.Target, k.Cancel},
-		{k.Crash, k.Restart, k.Isolate},
-		{k.CutBoth, k.CutOne, k.HealAll},
+		{k.Select, k.Prev, k.Next, k.Digit, k.Enter, k.Erase, k.Up, k.Down, k.Cancel},
+		{k.Pause, k.Faster, k.Slower},
+		{k.Crash, k.Restart, k.Freeze},
+		{k.Campaign, k.Split, k.Spread},
+		{k.Isolate, k.CutBoth, k.CutOne, k.Delay, k.Loss, k.Partition, k.HealAll},
 		{k.Help, k.Quit},
 	}
 }
 
-// fullHelpHeight returns how many lines the full help takes: that of its
-// longest column, counting only the bindings help shows.
+// FullHelp returns the groups of helpGroups stacked into as few lines as the
+// terminal width allows.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return packHelpColumns(k.helpGroups(), k.width)
+}
+
+// fullHelpHeight returns how many lines the full help takes.
 func (k keyMap) fullHelpHeight() int {
 	height := 0
 	for _, column := range k.FullHelp() {
-		enabled := 0
-		for _, b := range column {
-			if b.Enabled() {
-				enabled++
-			}
-		}
-		height = max(height, enabled)
+		height = max(height, len(column))
 	}
 	return height
 }
 
-// digitKeys returns the keys "1" to "n".
-func digitKeys(n int) []string {
-	keys := make([]string, 0, n)
-	for i := 1; i <= n; i++ {
+// digitKeys returns the keys of the digits from first to last.
+func digitKeys(first, last int) []string {
+	keys := make([]string, 0, max(last-first+1, 0))
+	for i := first; i <= last; i++ {
 		keys = append(keys, strconv.Itoa(i))
 	}
 	return keys
 }
 
-func digitRange(n int) string {
-	if n <= 1 {
-		return "1"
+// numberKeys returns the digit keys that may come next in a node number. Once
+// a first digit is typed, any digit may follow: typeDigit rejects a number
+// that names no node.
+func numberKeys(nodes int, typed string) []string {
+	switch {
+	case nodes <= maxDigitNodes:
+		return digitKeys(1, nodes)
+	case typed == "":
+		return digitKeys(1, 9)
 	}
-	return "1-" + strconv.Itoa(min(n, maxNodes))
+	return digitKeys(0, 9)
 }
 
-// keyNumber returns the node number a digit key stands for. Callers check first
-// that msg matched a binding made of digit keys.
-func keyNumber(msg tea.KeyPressMsg) int {
-	n, err := strconv.Atoi(msg.String())
-	if err != nil {
-		return raft.None
+// nodeRange returns the node numbers of a cluster of n nodes, such as "1-5".
+func nodeRange(n int) string { return digitRange(1, n) }
+
+func digitRange(first, last int) string {
+	if last <= first {
+		return strconv.Itoa(first)
 	}
-	return n
+	return strconv.Itoa(first) + "-" + strconv.Itoa(last)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/raftplay/raftplay/cluster"
 	"github.com/raftplay/raftplay/raft"
 )
@@ -11,11 +13,19 @@ import (
 const (
 	matrixLabelWidth = 4 // the row label, "n1" and padding
 	matrixCellWidth  = 3 // a mark or a column label, right-aligned
+	matrixFirstRow   = 2 // lines above the first row: the title and the column labels
+	matrixLegend     = 2 // lines of legend below the last row
 	isolatedMark     = "  isolated"
-	listWidth        = 22 // the cut-link list, used when the matrix does not fit
+
+	// listWidth fits "n1↔n3 delayed 50ms, losing 30%", the longest item of the
+	// unhealthy-link list in a cluster of up to 9 nodes.
+	listWidth = 32
 
 	markDelivered = "✓"
 	markCut       = "✗"
+	markDelayed   = "~"
+	markLossy     = "%"
+	markDegraded  = "!" // delayed and lossy
 	markSelf      = "·"
 )
 
@@ -23,17 +33,18 @@ func matrixWidth(nodes int) int {
 	return matrixLabelWidth + nodes*matrixCellWidth + len(isolatedMark)
 }
 
-// matrixHeight counts the title, the column header, one row per node and the legend.
-func matrixHeight(nodes int) int { return nodes + 3 }
+// matrixHeight counts the title, the column labels, one row per node and the legend.
+func matrixHeight(nodes int) int { return matrixFirstRow + nodes + matrixLegend }
 
 // linksView shows the link matrix when the layout has room for it, and the list
-// of cut links otherwise.
+// of unhealthy links under it or, when it does not fit, alone.
 func linksView(s cluster.Snapshot, selected int, l layout) string {
 	var lines []string
 	if l.linksMatrix {
 		lines = matrixLines(s, selected)
+		lines = append(lines, collapseItems(unhealthyItems(s), l.bottomHeight-len(lines))...)
 	} else {
-		lines = cutListLines(s, l.bottomHeight)
+		lines = listLines(s, l.bottomHeight)
 	}
 	return fitBlock(lines, l.linksWidth, l.bottomHeight)
 }
@@ -48,8 +59,10 @@ func matrixLines(s cluster.Snapshot, selected int) []string {
 	for _, from := range s.Nodes {
 		lines = append(lines, matrixRow(s, from.ID, selected))
 	}
-	legend := styleDelivered.Render(markDelivered) + " delivered  " + styleCut.Render(markCut) + " cut"
-	return append(lines, legend)
+	return append(lines,
+		styleDelivered.Render(markDelivered)+" delivered  "+styleCut.Render(markCut)+" cut",
+		styleDegraded.Render(markDelayed)+" delayed  "+styleDegraded.Render(markLossy)+" lossy  "+
+			styleDegraded.Render(markDegraded)+" both")
 }
 
 func matrixRow(s cluster.Snapshot, from, selected int) string {
@@ -76,34 +89,52 @@ func nodeLabel(id, selected, width int) string {
 }
 
 func linkMark(s cluster.Snapshot, from, to int) string {
+	link := linkState(s, from, to)
 	switch {
 	case from == to:
 		return styleSelf.Render(markSelf)
-	case delivers(s, from, to):
-		return styleDelivered.Render(markDelivered)
+	case link.Cut:
+		return styleCut.Render(markCut)
+	case link.Delay > 0 && link.Loss > 0:
+		return styleDegraded.Render(markDegraded)
+	case link.Delay > 0:
+		return styleDegraded.Render(markDelayed)
+	case link.Loss > 0:
+		return styleDegraded.Render(markLossy)
 	}
-	return styleCut.Render(markCut)
+	return styleDelivered.Render(markDelivered)
 }
 
-// cutListLines lists isolated nodes, then the other cut links, "n1↔n3" for both
-// directions and "n1→n3" for one. Items beyond height collapse into a count.
-func cutListLines(s cluster.Snapshot, height int) []string {
-	items := cutItems(s)
-	lines := []string{styleBold.Render("cut links")}
+// listLines lists the unhealthy links under a title, for when the matrix does
+// not fit.
+func listLines(s cluster.Snapshot, height int) []string {
+	lines := []string{styleBold.Render("unhealthy links")}
+	items := unhealthyItems(s)
 	if len(items) == 0 {
-		return append(lines, styleDim.Render("none: all delivered"))
+		return append(lines, styleDim.Render("none: all healthy"))
 	}
-	room := height - 1
-	if len(items) > room {
-		shown := max(room-1, 0)
-		more := styleDim.Render(fmt.Sprintf("+%d more", len(items)-shown))
-		items = append(items[:shown:shown], more)
-	}
-	return append(lines, items...)
+	return append(lines, collapseItems(items, height-1)...)
 }
 
-func cutItems(s cluster.Snapshot) []string {
-	var isolated, cuts []string
+// collapseItems returns at most room items, the last of them a count of the
+// ones left out when there are too many.
+func collapseItems(items []string, room int) []string {
+	if room <= 0 {
+		return nil
+	}
+	if len(items) <= room {
+		return items
+	}
+	shown := room - 1
+	more := styleDim.Render(fmt.Sprintf("+%d more", len(items)-shown))
+	return append(items[:shown:shown], more)
+}
+
+// unhealthyItems lists isolated nodes, then every other link that is cut,
+// delayed or lossy, with its state: "n1↔n3 cut" where both directions share
+// it, "n1→n3 delayed 50ms" where only one direction has it.
+func unhealthyItems(s cluster.Snapshot) []string {
+	var isolated, items []string
 	for i, a := range s.Nodes {
 		if isIsolated(s, a.ID) {
 			isolated = append(isolated, styleCut.Render(raft.NodeName(a.ID)+" isolated"))
@@ -111,25 +142,44 @@ func cutItems(s cluster.Snapshot) []string {
 		}
 		for _, b := range s.Nodes[i+1:] {
 			if !isIsolated(s, b.ID) {
-				cuts = append(cuts, pairCuts(s, a.ID, b.ID)...)
+				items = append(items, pairItems(s, a.ID, b.ID)...)
 			}
 		}
 	}
-	return append(isolated, cuts...)
+	return append(isolated, items...)
 }
 
-// pairCuts describes the cut links between a and b, if any.
-func pairCuts(s cluster.Snapshot, a, b int) []string {
-	ab, ba := delivers(s, a, b), delivers(s, b, a)
-	switch {
-	case !ab && !ba:
-		return []string{linkName(a, b, true)}
-	case !ab:
-		return []string{linkName(a, b, false)}
-	case !ba:
-		return []string{linkName(b, a, false)}
+// pairItems describes the unhealthy links between a and b, if any.
+func pairItems(s cluster.Snapshot, a, b int) []string {
+	ab, ba := linkState(s, a, b), linkState(s, b, a)
+	if ab.String() == ba.String() {
+		if ab.Healthy() {
+			return nil
+		}
+		return []string{linkItem(linkName(a, b, true), ab)}
 	}
-	return nil
+	var items []string
+	if !ab.Healthy() {
+		items = append(items, linkItem(linkName(a, b, false), ab))
+	}
+	if !ba.Healthy() {
+		items = append(items, linkItem(linkName(b, a, false), ba))
+	}
+	return items
+}
+
+func linkItem(name string, link cluster.Link) string {
+	return linkStyle(link).Render(name + " " + link.String())
+}
+
+func linkStyle(link cluster.Link) lipgloss.Style {
+	switch {
+	case link.Cut:
+		return styleCut
+	case link.Healthy():
+		return styleDelivered
+	}
+	return styleDegraded
 }
 
 // linkName returns "n1↔n3" for a link both ways and "n1→n3" for one direction.
@@ -141,14 +191,18 @@ func linkName(from, to int, bothWays bool) string {
 	return raft.NodeName(from) + arrow + raft.NodeName(to)
 }
 
-// delivers reports whether messages from→to get through. A link outside the
-// matrix counts as delivered, so a snapshot without links draws no cuts.
-func delivers(s cluster.Snapshot, from, to int) bool {
+// linkState returns the link from→to. A link outside the matrix counts as
+// healthy, so a snapshot without links draws none as cut.
+func linkState(s cluster.Snapshot, from, to int) cluster.Link {
 	if from < 1 || to < 1 || from > len(s.Links) || to > len(s.Links[from-1]) {
-		return true
+		return cluster.Link{}
 	}
-	return s.Delivers(from, to)
+	return s.Links[from-1][to-1]
 }
+
+// delivers reports whether messages from→to get through, that is, the link is
+// not cut. A delayed or lossy link delivers.
+func delivers(s cluster.Snapshot, from, to int) bool { return !linkState(s, from, to).Cut }
 
 // isIsolated reports whether every link to and from id is cut. A single-node
 // cluster has no links, so its node is never isolated.

@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"fmt"
+	"slices"
+	"time"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/raftplay/raftplay/cluster"
@@ -16,24 +16,41 @@ import (
 // concurrent use.
 type Cluster interface {
 	Snapshot() cluster.Snapshot
+
+	// Time.
+	SetPaused(paused bool)
+	SetSlowdown(slowdown float64) error // cluster.MinSlowdown to cluster.MaxSlowdown
+
+	// Nodes.
 	Crash(id int) error
-	Restart(id int) error
+	Restart(id int) error // from the state file as it is
+	RestartWith(id int, mode cluster.RestartMode) error
+	SetFrozen(id int, frozen bool) error
+	Campaign(id int) error    // make id's election timer run out now
+	SplitVote(a, b int) error // make a and b time out together
+	SpreadTimers()            // spread the followers' timers across the timeout range
+
+	// Links.
 	Isolate(id int) error      // cut every link to and from id
 	Rejoin(id int) error       // heal every link to and from id
 	CutBetween(a, b int) error // cut a→b and b→a
 	HealBetween(a, b int) error
 	Cut(from, to int) error // one direction only
 	Heal(from, to int) error
+	SetDelay(from, to int, d time.Duration) error // d in cluster time
+	SetLoss(from, to int, p float64) error        // p from 0 to 1
+	ApplyPreset(p cluster.Preset) (string, error)
 	HealAll()
 }
 
-// linkMode is the link change that the node number awaited after x or o makes.
-type linkMode int
+// inputMode is the target of key presses: the cluster, a node number being
+// typed, or a menu.
+type inputMode int
 
 const (
-	linkNone     linkMode = iota // no number awaited
-	linkBothWays                 // toggle the link between the two nodes
-	linkOneWay                   // toggle the link from the selected node to the other
+	modeIdle   inputMode = iota // keys act on the cluster
+	modeNumber                  // keys type a node number
+	modeMenu                    // keys choose from a menu
 )
 
 type statusKind int
@@ -57,20 +74,28 @@ type Model struct {
 
 	snap     cluster.Snapshot
 	selected int // node id, or raft.None while the cluster has no nodes
-	pending  linkMode
+	mode     inputMode
+	action   numberAction // the use of the node number typed in modeNumber
+	typed    string       // the digits typed so far in modeNumber
+	menu     menuState    // the menu open in modeMenu
 	status   statusLine
 	log      eventLog
+
+	// violations holds the safety violations reported by events. Snapshots
+	// list them too, but an event may arrive before the next snapshot.
+	violations []string
 
 	width, height int
 	layout        layout
 	keys          keyMap
 	help          help.Model
 	cards         cardsPanel
+	nodeLines     nodeLinesPanel
 }
 
-// New returns a Model that shows c, drives it with keys, and lists the events
-// read from events until that channel is closed. It takes a first snapshot
-// right away, so the first frame is not empty.
+// New returns a Model that shows c, drives it with keys and the mouse, and
+// lists the events read from events until that channel is closed. It takes a
+// first snapshot right away, so the first frame is not empty.
 func New(c Cluster, events <-chan cluster.Event) Model {
 	h := help.New()
 	h.Styles = helpStyles()
@@ -94,6 +119,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleResize(msg)
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.MouseClickMsg:
+		return m.handleClick(msg)
 	case tickMsg:
 		return m.handleTick(msg)
 	case eventsMsg:
@@ -118,7 +145,11 @@ func (m Model) handleTick(msg tickMsg) (tea.Model, tea.Cmd) {
 func (m Model) handleEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	for _, e := range msg.events {
 		m.log.add(e)
+		if e.Kind == cluster.EventSafetyViolation && !slices.Contains(m.violations, e.Text) {
+			m.violations = append(m.violations, e.Text)
+		}
 	}
+	m.sync() // a violation adds the banner
 	if msg.closed {
 		m.status = statusLine{statusInfo, "the cluster stopped: press q to quit"}
 		return m, nil
@@ -127,105 +158,17 @@ func (m Model) handleEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 }
 
 // handleOpDone reports the result of an operation. A success does not replace
-// the prompt of an x or o pressed while the operation ran, but a failure does.
+// the prompt of a node number or menu opened while the operation ran, but a
+// failure does.
 func (m Model) handleOpDone(msg opDoneMsg) (tea.Model, tea.Cmd) {
 	m.applySnapshot(msg.snap)
 	switch {
 	case msg.err != nil:
 		m.status = statusLine{statusError, msg.action + " failed: " + msg.err.Error()}
-	case m.pending == linkNone:
+	case m.mode == modeIdle:
 		m.status = statusLine{statusInfo, msg.done}
 	}
 	return m, nil
-}
-
-func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if key.Matches(msg, m.keys.Quit) {
-		return m, tea.Quit
-	}
-	if m.pending != linkNone {
-		return m.handleLinkTarget(msg)
-	}
-	switch {
-	case key.Matches(msg, m.keys.Select):
-		m.selectNode(keyNumber(msg))
-	case key.Matches(msg, m.keys.Prev):
-		m.selectNode(m.neighbour(-1))
-	case key.Matches(msg, m.keys.Next):
-		m.selectNode(m.neighbour(1))
-	case key.Matches(msg, m.keys.Crash):
-		return m.start(m.crashOp())
-	case key.Matches(msg, m.keys.Restart):
-		return m.start(m.restartOp())
-	case key.Matches(msg, m.keys.Isolate):
-		return m.start(m.isolateOp())
-	case key.Matches(msg, m.keys.CutBoth):
-		m.askForTarget(linkBothWays)
-	case key.Matches(msg, m.keys.CutOne):
-		m.askForTarget(linkOneWay)
-	case key.Matches(msg, m.keys.HealAll):
-		return m.start(m.healAllOp())
-	case key.Matches(msg, m.keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
-		m.sync()
-	}
-	return m, nil
-}
-
-// handleLinkTarget takes the node number that completes x or o.
-func (m Model) handleLinkTarget(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Cancel):
-		m.pending = linkNone
-		m.status = statusLine{statusInfo, "cancelled"}
-		m.sync()
-	case key.Matches(msg, m.keys.Target):
-		return m.toggleLink(keyNumber(msg))
-	}
-	return m, nil
-}
-
-func (m Model) toggleLink(other int) (tea.Model, tea.Cmd) {
-	if other == m.selected {
-		m.status = statusLine{statusError, fmt.Sprintf(
-			"%s has no link to itself: press another node's number, or esc to cancel",
-			raft.NodeName(other))}
-		return m, nil
-	}
-	mode := m.pending
-	m.pending = linkNone
-	m.sync()
-	return m.start(m.linkOp(mode, m.selected, other))
-}
-
-func (m *Model) askForTarget(mode linkMode) {
-	m.pending = mode
-	arrow, direction := "↔", ""
-	if mode == linkOneWay {
-		arrow, direction = "→", " one way"
-	}
-	m.status = statusLine{statusPrompt, fmt.Sprintf(
-		"cut or heal %s%s?%s: press the other node (%s), esc cancels",
-		raft.NodeName(m.selected), arrow, direction, digitRange(len(m.snap.Nodes)))}
-	m.sync()
-}
-
-func (m *Model) selectNode(id int) {
-	if id < 1 || id > len(m.snap.Nodes) {
-		return
-	}
-	m.selected = id
-	m.status = statusLine{}
-	m.sync()
-}
-
-// neighbour returns the node step places from the selected one, wrapping around.
-func (m Model) neighbour(step int) int {
-	n := len(m.snap.Nodes)
-	if n == 0 {
-		return raft.None
-	}
-	return ((m.selected-1+step)%n+n)%n + 1
 }
 
 // start shows the operation as under way and runs it in a command.
@@ -252,20 +195,41 @@ func (m *Model) applySnapshot(s cluster.Snapshot) {
 	m.sync()
 }
 
+// allViolations returns the safety violations of the snapshot, then those
+// reported only by events so far.
+func (m Model) allViolations() []string {
+	all := slices.Clone(m.snap.Violations)
+	for _, v := range m.violations {
+		if !slices.Contains(all, v) {
+			all = append(all, v)
+		}
+	}
+	return all
+}
+
 // sync brings the key bindings and the layout up to date with the model, since
-// both depend on the selected node, the node count, the help and the size.
+// both depend on the selected node, the input mode, the node count, the
+// banner, the help and the size.
 func (m *Model) sync() {
-	ctx := keyContext{nodes: len(m.snap.Nodes), selected: m.selected, pending: m.pending != linkNone}
+	m.keys.update(m.keyContext())
+	m.layout = planLayout(m.width, m.height, len(m.snap.Nodes), max(m.keys.fullHelpHeight(), 1),
+		m.help.ShowAll, len(m.allViolations()) > 0)
+	m.cards.setSize(m.layout)
+	m.nodeLines.setSize(m.layout)
+	m.help.SetWidth(m.width)
+}
+
+func (m Model) keyContext() keyContext {
+	ctx := keyContext{
+		width: m.width, nodes: len(m.snap.Nodes), selected: m.selected,
+		anyUp: m.snap.UpCount() > 0, paused: m.snap.Paused, slowdown: m.snap.Slowdown,
+		mode: m.mode, typed: m.typed, items: len(m.menu.items()),
+	}
 	if n, ok := m.selectedNode(); ok {
-		ctx.up = n.Up
+		ctx.node = n
 		ctx.isolated = isIsolated(m.snap, n.ID)
 	}
-	m.keys.update(ctx)
-
-	m.layout = planLayout(m.width, m.height, len(m.snap.Nodes), max(m.keys.fullHelpHeight(), 1),
-		m.help.ShowAll)
-	m.cards.setSize(m.layout)
-	m.help.SetWidth(m.width)
+	return ctx
 }
 
 func (m Model) selectedNode() (cluster.NodeSnapshot, bool) {

@@ -59,6 +59,18 @@ func keyPress(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
 	case "esc":
 		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "L":
+		return tea.KeyPressMsg{Code: 'l', ShiftedCode: 'L', Mod: tea.ModShift, Text: "L"}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	case "H":
@@ -70,7 +82,9 @@ func keyPress(k string) tea.KeyPressMsg {
 func screen(m Model) string { return ansi.Strip(m.View().Content) }
 
 func TestKeyPressHelperMatchesBindingNames(t *testing.T) {
-	for _, k := range []string{"left", "right", "tab", "shift+tab", "esc", "ctrl+c", "H", "?", "3"} {
+	keys := []string{"left", "right", "tab", "shift+tab", "esc", "enter", "backspace", "up", "down",
+		"space", "ctrl+c", "H", "L", "?", "+", "-", "3"}
+	for _, k := range keys {
 		if got := keyPress(k).String(); got != k {
 			t.Errorf("keyPress(%q).String() = %q", k, got)
 		}
@@ -91,7 +105,7 @@ func TestKeysCallCluster(t *testing.T) {
 		{"previous wraps around", []string{"left", "c"}, "Crash(5)"},
 		{"previous with h", []string{"h", "c"}, "Crash(5)"},
 		{"previous with shift+tab", []string{"shift+tab", "c"}, "Crash(5)"},
-		{"restart down node", []string{"4", "r"}, "Restart(4)"},
+		{"restart down node", []string{"4", "r", "enter"}, "RestartWith(4,clean)"},
 		{"isolate", []string{"2", "i"}, "Isolate(2)"},
 		{"isolate partly cut node", []string{"3", "i"}, "Isolate(3)"},
 		{"cut link both ways", []string{"x", "2"}, "CutBetween(1,2)"},
@@ -189,15 +203,15 @@ func TestLinkHalfCutHealsBothWays(t *testing.T) {
 func TestLinkPromptAndCancel(t *testing.T) {
 	f := newFakeCluster(demoSnapshot())
 	m := press(t, newTestModel(t, f, 80, 24), "x")
-	if m.pending != linkBothWays {
-		t.Fatalf("pending = %v after x, want linkBothWays", m.pending)
+	if m.mode != modeNumber || m.action != actCutBoth {
+		t.Fatalf("mode %v, action %v after x; want modeNumber, actCutBoth", m.mode, m.action)
 	}
 	if got := screen(m); !strings.Contains(got, "cut or heal n1↔?: press the other node (1-5)") {
 		t.Errorf("status line does not say what to press:\n%s", got)
 	}
 	m = press(t, m, "c", "esc")
-	if m.pending != linkNone {
-		t.Errorf("pending = %v after esc, want linkNone", m.pending)
+	if m.mode != modeIdle {
+		t.Errorf("mode = %v after esc, want modeIdle", m.mode)
 	}
 	m = press(t, m, "2")
 	if m.selected != 2 {
@@ -211,8 +225,9 @@ func TestLinkPromptAndCancel(t *testing.T) {
 func TestLinkToSelfKeepsWaiting(t *testing.T) {
 	f := newFakeCluster(demoSnapshot())
 	m := press(t, newTestModel(t, f, 80, 24), "o", "1")
-	if m.pending != linkOneWay {
-		t.Errorf("pending = %v after choosing the selected node, want linkOneWay", m.pending)
+	if m.mode != modeNumber || m.action != actCutOne {
+		t.Errorf("mode %v, action %v after choosing the selected node; want modeNumber, actCutOne",
+			m.mode, m.action)
 	}
 	if !strings.Contains(screen(m), "n1 has no link to itself") {
 		t.Errorf("status line does not explain:\n%s", screen(m))
@@ -226,8 +241,8 @@ func TestLinkToSelfKeepsWaiting(t *testing.T) {
 func TestOperationErrorOnStatusLine(t *testing.T) {
 	f := newFakeCluster(demoSnapshot())
 	f.err = errors.New("state file n4.state: corrupt")
-	m := press(t, newTestModel(t, f, 120, 35), "4", "r")
-	want := "restart n4 failed: state file n4.state: corrupt"
+	m := press(t, newTestModel(t, f, 120, 35), "4", "r", "enter")
+	want := "restart n4 (clean) failed: state file n4.state: corrupt"
 	if m.status.kind != statusError {
 		t.Errorf("status kind = %v, want statusError", m.status.kind)
 	}
@@ -403,7 +418,7 @@ func TestOperationResultKeepsPrompt(t *testing.T) {
 func TestMultilineErrorStaysOnOneLine(t *testing.T) {
 	f := newFakeCluster(demoSnapshot())
 	f.err = errors.New("listen tcp 127.0.0.1:7004:\naddress already in use")
-	m := press(t, newTestModel(t, f, 120, 35), "4", "r")
+	m := press(t, newTestModel(t, f, 120, 35), "4", "r", "enter")
 	if got := len(strings.Split(screen(m), "\n")); got != 35 {
 		t.Errorf("screen has %d lines, want 35", got)
 	}

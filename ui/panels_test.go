@@ -74,7 +74,7 @@ func TestEventLogMergesOneOperation(t *testing.T) {
 func TestEventLogKeepsNewest(t *testing.T) {
 	var l eventLog
 	for i := range maxLogEntries + 5 {
-		l.add(cluster.Event{Kind: cluster.EventCrashed, Node: i%maxNodes + 1})
+		l.add(cluster.Event{Kind: cluster.EventCrashed, Node: i%MaxNodes + 1})
 	}
 	if len(l.entries) != maxLogEntries {
 		t.Errorf("%d entries kept, want %d", len(l.entries), maxLogEntries)
@@ -85,12 +85,12 @@ func TestEventLogKeepsNewest(t *testing.T) {
 	}
 }
 
-func TestCutListWhenMatrixDoesNotFit(t *testing.T) {
+func TestListWhenMatrixDoesNotFit(t *testing.T) {
 	s := demoSnapshot()
 	setAll(&s, 5, false)
-	s.Links[1][3] = false
+	s.Links[1][3].Cut = true
 	got := ansi.Strip(linksView(s, 1, layout{linksWidth: listWidth, bottomHeight: 5}))
-	for _, want := range []string{"cut links", "n5 isolated", "n1↔n3", "n2→n4"} {
+	for _, want := range []string{"unhealthy links", "n5 isolated", "n1↔n3 cut", "n2→n4 cut"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("list lacks %q:\n%s", want, got)
 		}
@@ -120,7 +120,7 @@ func TestIsIsolated(t *testing.T) {
 	if isIsolated(s, 1) {
 		t.Errorf("n1 with one cut link counts as isolated")
 	}
-	s.Links[0][1] = false
+	s.Links[0][1].Cut = true
 	setAll(&s, 1, false)
 	if !isIsolated(s, 1) {
 		t.Errorf("n1 with every link cut does not count as isolated")
@@ -188,5 +188,121 @@ func TestTimerBarShowsShareLeft(t *testing.T) {
 	st.Deadline = demoTime.Add(-time.Millisecond)
 	if got := ansi.Strip(p.timerBar(st)); got != "░░░░░░░░░░" {
 		t.Errorf("bar of an expired timer = %q", got)
+	}
+}
+
+func TestEventLogShowsControlEvents(t *testing.T) {
+	tests := []struct {
+		event cluster.Event
+		text  string
+		class eventClass
+	}{
+		{cluster.Event{Kind: cluster.EventPaused}, "cluster paused", classControl},
+		{cluster.Event{Kind: cluster.EventResumed}, "cluster resumed", classRecover},
+		{cluster.Event{Kind: cluster.EventSpeedChanged, Slowdown: 50},
+			"time now runs at ×1/50", classControl},
+		{cluster.Event{Kind: cluster.EventFrozen, Node: 2}, "n2 frozen", classFault},
+		{cluster.Event{Kind: cluster.EventThawed, Node: 2}, "n2 thawed", classRecover},
+		{cluster.Event{Kind: cluster.EventTimersRigged, Node: 2, Peer: 5},
+			"n2 and n5 set to time out together", classControl},
+		{cluster.Event{Kind: cluster.EventTimersRigged},
+			"followers' timers spread apart", classControl},
+		{cluster.Event{Kind: cluster.EventPartitioned, Text: "majority: {n1 n2} | {n3 n4 n5}"},
+			"partition: majority: {n1 n2} | {n3 n4 n5}", classFault},
+		{cluster.Event{Kind: cluster.EventRestarted, Node: 4, Incarnation: 2},
+			"n4 restarted from its state file (incarnation 2)", classRecover},
+		{cluster.Event{Kind: cluster.EventRestarted, Node: 4, Incarnation: 3,
+			Mode: cluster.RestartStale}, "n4 restarted from a stale copy of its state file (incarnation 3)", classFault},
+		{cluster.Event{Kind: cluster.EventLinkChanged, Node: 1, Peer: 2,
+			Link: cluster.Link{Delay: 50 * time.Millisecond}},
+			"link n1→n2 now delayed 50ms", classFault},
+		{cluster.Event{Kind: cluster.EventSafetyViolation, Text: "two leaders in term 3: n1 and n4"},
+			"SAFETY VIOLATED: two leaders in term 3: n1 and n4", classUnsafe},
+	}
+	for _, tt := range tests {
+		var l eventLog
+		l.add(tt.event)
+		if len(l.entries) != 1 {
+			t.Errorf("%q: %d entries, want 1", tt.text, len(l.entries))
+			continue
+		}
+		if got := l.entries[0]; got.text != tt.text || got.class != tt.class {
+			t.Errorf("entry = %q of class %v, want %q of class %v",
+				got.text, got.class, tt.text, tt.class)
+		}
+	}
+}
+
+func TestEventLogTracksRolesAboveNine(t *testing.T) {
+	var l eventLog
+	l.add(nodeEvent(10, raft.Event{Node: 25, Kind: raft.EventRoleChanged, Role: raft.Leader,
+		Term: 3}))
+	l.add(nodeEvent(5, raft.Event{Node: 25, Kind: raft.EventRoleChanged, Role: raft.Follower,
+		Term: 4}))
+	if len(l.entries) != 1 || l.entries[0].text != "n25 became follower in term 4" {
+		t.Errorf("entries = %+v, want n25 stepping down", l.entries)
+	}
+}
+
+func TestFrozenCard(t *testing.T) {
+	s := demoSnapshot()
+	s.Nodes[0].Frozen = true
+	s.Nodes[1].Frozen = true
+	for _, size := range [][2]int{{80, 24}, {120, 35}} {
+		m := press(t, newTestModel(t, newFakeCluster(s), size[0], size[1]), "5")
+		got := screen(m)
+		x, y := cardCell(m.layout, 1)
+		card := screenText(m, x-m.layout.cardWidth/2, y, m.layout.cardWidth)
+		if !strings.Contains(card, "n1 leader") {
+			t.Errorf("%dx%d: frozen leader's title = %q, want it to stay leader",
+				size[0], size[1], card)
+		}
+		top := m.layout.nodesTop
+		cards := strings.Split(got, "\n")[top : top+m.layout.nodesHeight]
+		if n := strings.Count(strings.Join(cards, "\n"), "FROZEN"); n != 2 {
+			t.Errorf("%dx%d: FROZEN on %d cards, want 2:\n%s", size[0], size[1], n, got)
+		}
+		if !strings.HasPrefix(screenText(m, 0, m.layout.nodesTop, 1), "╔") {
+			t.Errorf("%dx%d: an unselected frozen card lacks the double border:\n%s",
+				size[0], size[1], got)
+		}
+		if strings.Contains(card, "sending") {
+			t.Errorf("%dx%d: a frozen leader sends heartbeats: %q", size[0], size[1], card)
+		}
+	}
+}
+
+func TestHeaderShowsPausedAndFrozenLeader(t *testing.T) {
+	s := demoSnapshot()
+	s.Paused = true
+	s.Nodes[0].Frozen = true
+	got := ansi.Strip(headerView(s, 80))
+	if want := "raftplay │ PAUSED │ leader n1 FROZEN, term 3"; !strings.HasPrefix(got, want) {
+		t.Errorf("header = %q, want it to start %q", got, want)
+	}
+	if !strings.Contains(got, "time ×1/20") {
+		t.Errorf("header lacks the slowdown: %q", got)
+	}
+}
+
+func TestNodeLineStates(t *testing.T) {
+	s := bigSnapshot(25)
+	p := nodeLinesPanel{timerWidth: 9}
+	tests := []struct {
+		id   int
+		want string
+	}{
+		{1, " n1  leader    7    n1   n1   leading"},
+		{7, " n7  candidate 8    n7   none "},
+		{13, " n13 DOWN      7    n1   none crashed"},
+		{20, " n20 follower  7    n1   n1   FROZEN"},
+	}
+	for _, tt := range tests {
+		if got := ansi.Strip(p.line(s.Nodes[tt.id-1], false)); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("line of n%d = %q, want %q", tt.id, got, tt.want)
+		}
+	}
+	if got := ansi.Strip(p.line(s.Nodes[1], true)); !strings.HasPrefix(got, ">n2 ") {
+		t.Errorf("selected line = %q, want the > marker", got)
 	}
 }

@@ -50,6 +50,11 @@ func TestProgramDrivenByKeys(t *testing.T) {
 	waitFor(t, 5*time.Second, "the cut of n5↔n2", func() bool {
 		return slices.Equal(f.Calls(), []string{"Crash(5)", "CutBetween(5,2)"})
 	})
+	tm.Type(" p2")
+	waitFor(t, 5*time.Second, "the pause and the preset", func() bool {
+		return slices.Equal(f.Calls(), []string{"Crash(5)", "CutBetween(5,2)", "SetPaused(true)",
+			"ApplyPreset(majority)"})
+	})
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 
 	final, ok := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)

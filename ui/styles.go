@@ -10,12 +10,14 @@ import (
 // Colors are ANSI palette indexes rather than RGB values, so the terminal's own
 // theme picks shades that read on dark and light backgrounds and on projectors.
 var (
-	colorLeader    = lipgloss.Color("2") // green
-	colorCandidate = lipgloss.Color("3") // yellow
-	colorFollower  = lipgloss.Color("6") // cyan
-	colorDown      = lipgloss.Color("8") // bright black, which terminals show as grey
-	colorAccent    = lipgloss.Color("5") // magenta, for the selection and prompts
-	colorError     = lipgloss.Color("1") // red
+	colorLeader     = lipgloss.Color("2")  // green
+	colorCandidate  = lipgloss.Color("3")  // yellow
+	colorFollower   = lipgloss.Color("6")  // cyan
+	colorDown       = lipgloss.Color("8")  // bright black, which terminals show as grey
+	colorAccent     = lipgloss.Color("5")  // magenta, for the selection and prompts
+	colorError      = lipgloss.Color("1")  // red
+	colorFrozen     = lipgloss.Color("4")  // blue, for frozen nodes
+	colorBannerText = lipgloss.Color("15") // bright white, on the red safety banner
 )
 
 var (
@@ -27,13 +29,20 @@ var (
 	styleHasLeader = lipgloss.NewStyle().Bold(true).Foreground(colorLeader)
 	styleNoLeader  = lipgloss.NewStyle().Bold(true).Foreground(colorCandidate)
 	styleWarning   = lipgloss.NewStyle().Bold(true).Foreground(colorError)
+	stylePaused    = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(colorCandidate)
+	styleBanner    = lipgloss.NewStyle().Bold(true).
+			Foreground(colorBannerText).Background(colorError)
 
-	// Node cards. The selected card differs in border shape as well as color,
-	// so the selection stays visible on a monochrome screen.
+	// Node cards. The selected and the frozen cards differ in border shape as
+	// well as color, so both stay visible on a monochrome screen. A frozen card
+	// that is also selected takes the selected border and keeps its FROZEN label.
 	styleCard = lipgloss.NewStyle().
 			Border(lipgloss.RoundedBorder()).BorderForeground(colorDown)
 	styleCardSelected = lipgloss.NewStyle().
 				Border(lipgloss.ThickBorder()).BorderForeground(colorAccent)
+	styleCardFrozen = lipgloss.NewStyle().
+			Border(lipgloss.DoubleBorder()).BorderForeground(colorFrozen)
+	styleFrozen    = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(colorFrozen)
 	styleFollower  = lipgloss.NewStyle().Foreground(colorFollower)
 	styleCandidate = lipgloss.NewStyle().Bold(true).Foreground(colorCandidate)
 	styleLeader    = lipgloss.NewStyle().Bold(true).Foreground(colorLeader)
@@ -42,6 +51,7 @@ var (
 	// Link matrix.
 	styleDelivered = lipgloss.NewStyle().Foreground(colorLeader)
 	styleCut       = lipgloss.NewStyle().Bold(true).Foreground(colorError)
+	styleDegraded  = lipgloss.NewStyle().Bold(true).Foreground(colorCandidate) // delayed or lossy
 	styleSelf      = styleDim
 	styleSelected  = lipgloss.NewStyle().Bold(true).Foreground(colorAccent)
 
@@ -50,7 +60,13 @@ var (
 	styleEventLeader   = lipgloss.NewStyle().Bold(true).Foreground(colorLeader)
 	styleEventFault    = lipgloss.NewStyle().Foreground(colorError)
 	styleEventRecover  = lipgloss.NewStyle().Foreground(colorFollower)
+	styleEventControl  = lipgloss.NewStyle().Foreground(colorAccent)
+	styleEventUnsafe   = lipgloss.NewStyle().Bold(true).Foreground(colorError)
 	styleEventPlain    = lipgloss.NewStyle()
+
+	// Menus.
+	styleMenuTitle  = styleStatusPrompt
+	styleMenuChosen = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(colorAccent)
 
 	// Status line.
 	styleStatusInfo   = styleDim
@@ -93,6 +109,10 @@ func eventStyle(c eventClass) lipgloss.Style {
 		return styleEventFault
 	case classRecover:
 		return styleEventRecover
+	case classControl:
+		return styleEventControl
+	case classUnsafe:
+		return styleEventUnsafe
 	}
 	return styleEventPlain
 }

@@ -16,6 +16,7 @@ import (
 func (m Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "raftplay"
 	return v
 }
@@ -26,22 +27,52 @@ func (m Model) render() string {
 	case m.width == 0 || m.height == 0:
 		return "" // the terminal size has not arrived yet
 	case l.tooSmall:
-		return tooSmallView(l)
+		return m.tooSmallView()
 	}
-	parts := []string{headerView(m.snap, l.width)}
-	if l.rows > 0 {
-		parts = append(parts, m.cards.view(m.snap, m.selected))
+	var parts []string
+	if l.bannerHeight > 0 {
+		parts = append(parts, bannerView(m.allViolations(), l.width))
 	}
-	gap := fitBlock(nil, panelGap, l.bottomHeight)
-	bottom := lipgloss.JoinHorizontal(lipgloss.Top,
-		linksView(m.snap, m.selected, l), gap, m.log.view(l.eventsWidth, l.bottomHeight))
-	parts = append(parts, bottom, m.statusView(), m.helpView())
+	parts = append(parts, headerView(m.snap, l.width))
+	if l.nodesHeight > 0 {
+		parts = append(parts, m.nodesView())
+	}
+	parts = append(parts, m.bottomView(), m.statusView(), m.helpView())
 	return strings.Join(parts, "\n")
 }
 
-// tooSmallView returns the one line shown instead of the cluster, in the
+func (m Model) nodesView() string {
+	if m.layout.lines {
+		return m.nodeLines.view(m.snap, m.selected)
+	}
+	return m.cards.view(m.snap, m.selected)
+}
+
+// bottomView returns the open menu, or the link view and the event list side
+// by side.
+func (m Model) bottomView() string {
+	l := m.layout
+	if m.mode == modeMenu {
+		return m.menu.view(l.width, l.bottomHeight)
+	}
+	gap := fitBlock(nil, panelGap, l.bottomHeight)
+	return lipgloss.JoinHorizontal(lipgloss.Top,
+		linksView(m.snap, m.selected, l), gap, m.log.view(l.eventsWidth, l.bottomHeight))
+}
+
+// tooSmallView returns the line that requests a larger terminal, under the
+// safety banner when a safety rule broke and the terminal has two lines.
+func (m Model) tooSmallView() string {
+	line := tooSmallLine(m.layout)
+	if violations := m.allViolations(); len(violations) > 0 && m.height > 1 {
+		return bannerView(violations, m.width) + "\n" + line
+	}
+	return line
+}
+
+// tooSmallLine returns the one line shown instead of the cluster, in the
 // longest wording that fits the terminal.
-func tooSmallView(l layout) string {
+func tooSmallLine(l layout) string {
 	need := fmt.Sprintf("%dx%d", l.needWidth, l.needHeight)
 	text := firstFit(l.width,
 		fmt.Sprintf("terminal too small (%dx%d): raftplay needs at least %s", l.width, l.height, need),
@@ -65,11 +96,15 @@ func (m Model) statusView() string {
 	return styleStatusInfo.Render(text)
 }
 
+// helpView cuts every help line to the terminal width: help.Model.ShortHelpView
+// (bubbles v2.1.1) stops cutting once its own "…" no longer fits.
 func (m Model) helpView() string {
+	text := m.help.ShortHelpView(m.keys.ShortHelp())
 	if m.layout.fullHelp {
-		return m.help.FullHelpView(m.keys.FullHelp())
+		text = m.help.FullHelpView(m.keys.FullHelp())
 	}
-	return m.help.ShortHelpView(m.keys.ShortHelp())
+	lines := strings.Split(text, "\n")
+	return strings.Join(fitLines(lines, m.layout.width, len(lines)), "\n")
 }
 
 // oneLine joins the lines of a message from elsewhere, such as an error, so it

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/raftplay/raftplay/cluster"
+	"github.com/raftplay/raftplay/raft"
+)
+
+// nodeLineFixed is the width of a node line before its timer: the selection
+// marker, then name, role, term, vote and leader, each padded as in
+// nodeLineHead.
+const nodeLineFixed = 30
+
+// nodeLineHead titles the columns of the node lines.
+var nodeLineHead = fmt.Sprintf(" %-4s%-10s%-5s%-5s%-5s%s",
+	"id", "role", "term", "vote", "lead", "timer")
+
+// nodeLinesPanel draws one line per node, for clusters too large for cards.
+// Nodes count down each column in turn. Its sizes are set by setSize in Update.
+type nodeLinesPanel struct {
+	columns     int
+	columnRows  int
+	columnWidth int
+	timerWidth  int
+}
+
+func (p *nodeLinesPanel) setSize(l layout) {
+	p.columns, p.columnRows, p.columnWidth = l.columns, l.columnRows, l.columnWidth
+	p.timerWidth = max(l.columnWidth-nodeLineFixed-1, 1) // one space before the next column
+}
+
+func (p nodeLinesPanel) view(s cluster.Snapshot, selected int) string {
+	columns := make([]string, 0, p.columns)
+	for start := 0; start < len(s.Nodes); start += p.columnRows {
+		end := min(start+p.columnRows, len(s.Nodes))
+		lines := []string{styleDim.Render(nodeLineHead)}
+		for _, n := range s.Nodes[start:end] {
+			lines = append(lines, p.line(n, n.ID == selected))
+		}
+		columns = append(columns, fitBlock(lines, p.columnWidth, rowsHeadHeight+p.columnRows))
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, columns...)
+}
+
+// line draws a node as the columns of nodeLineHead. The selected node is
+// marked with ">" as well as a color.
+func (p nodeLinesPanel) line(n cluster.NodeSnapshot, selected bool) string {
+	marker, name := " ", fmt.Sprintf("%-4s", raft.NodeName(n.ID))
+	if selected {
+		marker, name = styleSelected.Render(">"), styleSelected.Render(name)
+	}
+	if !n.Up {
+		return marker + name + p.downFields(n)
+	}
+	st := n.Status
+	role := roleStyle(st.Role).Render(fmt.Sprintf("%-10s", st.Role))
+	fields := fmt.Sprintf("%-5d%-5s%-5s",
+		st.Term, raft.NodeName(st.VotedFor), raft.NodeName(st.Leader))
+	return marker + name + role + fields + p.timer(n)
+}
+
+// downFields shows the term and vote in the state file, as a down card does.
+func (p nodeLinesPanel) downFields(n cluster.NodeSnapshot) string {
+	role := styleDown.Render(fmt.Sprintf("%-10s", "DOWN"))
+	fields := styleDim.Render(fmt.Sprintf("%-5d%-5s%-5s",
+		n.Persisted.Term, raft.NodeName(n.Persisted.VotedFor), raft.NodeName(raft.None)))
+	if n.Err != "" {
+		return role + fields + styleWarning.Render("failed")
+	}
+	return role + fields + "crashed"
+}
+
+func (p nodeLinesPanel) timer(n cluster.NodeSnapshot) string {
+	switch {
+	case n.Frozen:
+		return styleFrozen.Render("FROZEN")
+	case n.Status.Role == raft.Leader:
+		return firstFit(p.timerWidth, "sending heartbeats", "leading")
+	}
+	return timerBar(n.Status, p.timerWidth)
+}
