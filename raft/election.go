@@ -1,6 +1,9 @@
 package raft
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // onTimer is the callback of the node's one timer. A leader sends a round of
 // heartbeats; anyone else starts an election if its deadline has passed, and
@@ -24,12 +27,14 @@ func (n *Node) onTimer() {
 		n.timer.Reset(left)
 		return
 	}
+	n.forced = false
 	n.campaign()
 }
 
 // campaign starts a pre-vote if PreVote is on, and a real election otherwise
 // or for a leadership transfer. Called with mu held.
 func (n *Node) campaign() bool {
+	n.expired = n.timeout
 	if n.preVote && !n.transfer {
 		return n.startPreVote()
 	}
@@ -41,9 +46,10 @@ func (n *Node) campaign() bool {
 // Called with mu held.
 func (n *Node) startPreVote() bool {
 	proposed := n.hard.Term + 1
-	n.emit(Event{Kind: EventElectionStarted, Term: proposed, Timeout: n.timeout, Forced: n.forced, PreVote: true})
+	// forced and expired stay set: they are the cause of the election that a
+	// won pre-vote starts.
+	n.emit(Event{Kind: EventElectionStarted, Term: proposed, Timeout: n.expired, Forced: n.forced, PreVote: true})
 	n.log.Info("pre-vote started", "term", proposed, "forced", n.forced)
-	n.forced = false
 
 	n.role = PreCandidate
 	n.leader = None
@@ -63,26 +69,29 @@ func (n *Node) requestVotes(args RequestVoteArgs) {
 	round := n.round
 	for _, peer := range n.peers() {
 		n.emit(Event{Kind: EventVoteRequested, Term: args.Term, Peer: peer, PreVote: args.PreVote})
+		n.counts.Sent++
 		n.spawn(func() { n.requestVote(peer, args, round) })
 	}
 }
 
 // stepDownWithoutQuorum makes a leader that has not heard from a majority,
-// itself included, within the maximum election timeout a follower again, and
-// reports whether it did. Called with mu held.
+// itself included, within the last maximum election timeout a follower again,
+// and reports whether it did. It runs at every heartbeat, so the leader steps
+// down at most one heartbeat interval after the window closes. Called with mu
+// held.
 func (n *Node) stepDownWithoutQuorum() bool {
 	now := n.cfg.Clock.Now()
 	window := n.cfg.ElectionTimeoutMax
-	if now.Sub(n.quorumAt) < window {
+	if now.Sub(n.leaderSince) < window {
 		return false
 	}
+	since := now.Add(-window)
 	active := 1
 	for _, heard := range n.peerHeard {
-		if !heard.Before(n.quorumAt) {
+		if heard.After(since) {
 			active++
 		}
 	}
-	n.quorumAt = now
 	if active >= Majority(n.cfg.Nodes) {
 		return false
 	}
@@ -107,7 +116,7 @@ func (n *Node) resetElectionTimer(reason ResetReason) {
 // It reports false if the new term could not be saved, in which case the node
 // stays as it was and tries again at its next timeout. Called with mu held.
 func (n *Node) startElection() bool {
-	expired := n.timeout
+	expired := n.expired
 	term := n.hard.Term + 1
 	if err := n.save(HardState{Term: term, VotedFor: n.cfg.ID}); err != nil {
 		n.forced, n.transfer = false, false
@@ -151,6 +160,7 @@ func (n *Node) requestVote(peer int, args RequestVoteArgs, round uint64) {
 	if n.stopped {
 		return
 	}
+	n.heard(peer, describeVoteReply(args, reply))
 	if ShouldAdoptTerm(n.hard.Term, reply.Term) {
 		n.becomeFollower(reply.Term, None, peer)
 		return
@@ -199,7 +209,7 @@ func (n *Node) becomeLeader() {
 	n.role = Leader
 	n.leader = n.cfg.ID
 	n.peerHeard = make(map[int]time.Time)
-	n.quorumAt = n.cfg.Clock.Now()
+	n.leaderSince = n.cfg.Clock.Now()
 	n.emit(Event{Kind: EventElectionWon, Term: n.hard.Term, Votes: granted})
 	n.emit(Event{Kind: EventRoleChanged, Term: n.hard.Term, Peer: n.cfg.ID})
 	n.log.Info("became leader", "term", n.hard.Term, "votes", granted)
@@ -261,6 +271,7 @@ func (n *Node) follow(leader int) {
 func (n *Node) broadcastHeartbeats() {
 	args := AppendEntriesArgs{Term: n.hard.Term, LeaderID: n.cfg.ID}
 	for _, peer := range n.peers() {
+		n.counts.Sent++
 		n.spawn(func() { n.sendHeartbeat(peer, args) })
 	}
 }
@@ -276,6 +287,7 @@ func (n *Node) sendHeartbeat(peer int, args AppendEntriesArgs) {
 	if n.stopped {
 		return
 	}
+	n.heard(peer, fmt.Sprintf("heartbeat reply, term %d", reply.Term))
 	if ShouldAdoptTerm(n.hard.Term, reply.Term) {
 		n.becomeFollower(reply.Term, None, peer)
 		return
@@ -290,4 +302,17 @@ func (n *Node) sendHeartbeat(peer int, args AppendEntriesArgs) {
 func (n *Node) markHeard(reason ResetReason) {
 	n.lastHeard = n.cfg.Clock.Now()
 	n.resetElectionTimer(reason)
+}
+
+// describeVoteReply words a vote or pre-vote reply for a Contact.
+func describeVoteReply(args RequestVoteArgs, reply RequestVoteReply) string {
+	noun := "vote"
+	if args.PreVote {
+		noun = "pre-vote"
+	}
+	verdict := "rejected"
+	if reply.VoteGranted {
+		verdict = "granted"
+	}
+	return fmt.Sprintf("%s %s, term %d", noun, verdict, reply.Term)
 }

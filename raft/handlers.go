@@ -1,5 +1,7 @@
 package raft
 
+import "fmt"
+
 // HandleRequestVote handles a RequestVote from a candidate. A granted vote is
 // saved before this returns, so the reply can leave as soon as it is built; if
 // it cannot be saved the vote is rejected.
@@ -10,6 +12,7 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 		return RequestVoteReply{}, ErrStopped
 	}
 	candidate := args.CandidateID
+	n.heard(candidate, describeVoteRequest(args))
 	if args.PreVote {
 		return n.handlePreVote(args), nil
 	}
@@ -82,6 +85,7 @@ func (n *Node) HandleAppendEntries(args *AppendEntriesArgs) (AppendEntriesReply,
 	if n.stopped {
 		return AppendEntriesReply{}, ErrStopped
 	}
+	n.heard(args.LeaderID, fmt.Sprintf("heartbeat, term %d", args.Term))
 	if args.Term < n.hard.Term {
 		return AppendEntriesReply{Term: n.hard.Term}, nil
 	}
@@ -96,11 +100,21 @@ func (n *Node) HandleAppendEntries(args *AppendEntriesArgs) (AppendEntriesReply,
 	}
 	n.markHeard(ResetHeartbeat)
 	n.leaderHeard = n.lastHeard
+	n.counts.Heartbeats++
 	reply := AppendEntriesReply{Term: n.hard.Term, Success: true}
 	if args.TimeoutNow {
 		n.log.Info("leadership transfer requested", "term", n.hard.Term, "leader", args.LeaderID)
 		n.transfer = true
+		n.expired = n.timeout
 		n.startElection()
 	}
 	return reply, nil
+}
+
+// describeVoteRequest words a vote or pre-vote request for a Contact.
+func describeVoteRequest(args *RequestVoteArgs) string {
+	if args.PreVote {
+		return fmt.Sprintf("pre-vote request for term %d", args.Term)
+	}
+	return fmt.Sprintf("vote request, term %d", args.Term)
 }

@@ -44,7 +44,10 @@ type Node struct {
 	checkQuorum bool
 	leaderHeard time.Time         // last heartbeat from the current term's leader
 	peerHeard   map[int]time.Time // leader only: last reply from each peer in this term
-	quorumAt    time.Time         // leader only: when CheckQuorum last counted the replies
+	leaderSince time.Time         // leader only: when it won, so CheckQuorum waits a full window
+	expired     time.Duration     // the timeout that ran out and started the current campaign
+	contacts    []Contact         // the last message from each peer, indexed by id-1
+	counts      MessageCounts
 	started     bool
 	stopped     bool
 }
@@ -170,6 +173,9 @@ type Status struct {
 	Granted     []int // voters who granted their vote in the current election, ascending
 	Rejected    []int // voters who rejected it, ascending
 	Stopped     bool
+
+	Contacts []Contact     // the last message from each peer, in id order
+	Counts   MessageCounts // messages since the node started
 }
 
 // TimeLeft returns how long the election timer has left, never less than zero.
@@ -185,6 +191,7 @@ func (n *Node) Status() Status {
 		ID: n.cfg.ID, Role: n.role, Term: n.hard.Term, VotedFor: n.hard.VotedFor,
 		Leader: n.leader, Now: n.cfg.Clock.Now(), LastHeard: n.lastHeard, Deadline: n.deadline,
 		Timeout: n.timeout, ResetReason: n.resetReason, Stopped: n.stopped,
+		Contacts: n.contactsCopy(), Counts: n.counts,
 	}
 	if n.role == Candidate || n.role == PreCandidate {
 		for id := 1; id <= n.cfg.Nodes; id++ {

@@ -48,6 +48,9 @@ func (r VoteReason) String() string {
 func (r VoteReason) describe(e Event) string {
 	switch r {
 	case ReasonStaleTerm:
+		if e.PreVote {
+			return fmt.Sprintf("candidate's next term %d is not newer than mine, %d", e.PeerTerm, e.Term)
+		}
 		return fmt.Sprintf("candidate's term %d is older than mine, %d", e.PeerTerm, e.Term)
 	case ReasonAlreadyVoted:
 		return fmt.Sprintf("already voted for %s in term %d", NodeName(e.VotedFor), e.Term)
