@@ -230,7 +230,7 @@ func finishOptions(opts options) (options, error) {
 		err = os.MkdirAll(opts.Dir, 0o700)
 	}
 	if err != nil {
-		return opts, fmt.Errorf("creating state folder failed: %w; choose another with --dir", err)
+		return opts, usageErrorf("creating state folder failed: %v; choose another with --dir", err)
 	}
 	if opts.logPath == "" {
 		opts.logPath = filepath.Join(opts.Dir, "raftplay.log")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/term"
 )
 
 func TestBadFlagsExitWithUsage(t *testing.T) {
@@ -135,5 +137,34 @@ func TestNodesFlagConflictsWithConfigFile(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "lists 2 nodes") {
 		t.Errorf("message %q does not explain the conflict", stderr.String())
+	}
+}
+
+func TestUnusableStateFolder(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "plain-file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--dir", filepath.Join(file, "state")}, &stdout, &stderr)
+	if code != exitUsage {
+		t.Errorf("exit code %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), "plain-file") || !strings.Contains(stderr.String(), "--dir") {
+		t.Errorf("message %q does not name the folder and the flag", stderr.String())
+	}
+}
+
+func TestNotATerminal(t *testing.T) {
+	if term.IsTerminal(os.Stdin.Fd()) {
+		t.Skip("standard input is a terminal here")
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--dir", t.TempDir()}, &stdout, &stderr)
+	if code != exitFailure {
+		t.Errorf("exit code %d, want %d", code, exitFailure)
+	}
+	if !strings.Contains(stderr.String(), "raftplay run") {
+		t.Errorf("message %q does not point to the headless run", stderr.String())
 	}
 }

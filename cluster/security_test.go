@@ -92,3 +92,30 @@ func TestGarbageDoesNotStallNodes(t *testing.T) {
 	must(t, tc.Restart(leader))
 	tc.waitStableLeader()
 }
+
+func TestPortTakenNamesAddress(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	freeAddr := free.Addr().String()
+	free.Close()
+
+	cfg := testConfig(t, 2)
+	cfg.Addrs = []string{freeAddr, taken.Addr().String()}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	err = c.Start()
+	if err == nil || !strings.Contains(err.Error(), taken.Addr().String()) ||
+		!strings.Contains(err.Error(), "free the port") {
+		t.Errorf("Start = %v, want an error naming %s and the fix", err, taken.Addr())
+	}
+}
