@@ -150,9 +150,14 @@ func (m *monitor) cause(node int) string {
 }
 
 // persistViolation is rule 5: it describes a message from node that carries
-// a term or vote the node has not saved, or returns "".
+// a term or vote the node has not saved, or returns "". A message of an older
+// term than the file's is not checked: it was built before the node moved on,
+// when its own term and vote were saved, and the file no longer shows them.
 func persistViolation(node int, what string, sent, saved raft.HardState) string {
-	if sent.Term <= saved.Term && (sent.VotedFor == raft.None || sent == saved) {
+	switch {
+	case sent.Term < saved.Term:
+		return ""
+	case sent.Term == saved.Term && (sent.VotedFor == raft.None || sent.VotedFor == saved.VotedFor):
 		return ""
 	}
 	return fmt.Sprintf("n%d sent %s with term %d, vote %s before saving them (file holds term %d, vote %s)",

@@ -82,4 +82,8 @@ func TestPersistViolation(t *testing.T) {
 	if v := persistViolation(2, "a vote reply", raft.HardState{Term: 4, VotedFor: 3}, saved); v == "" {
 		t.Error("an unsaved vote was not reported")
 	}
+	// A request built in term 3 and sent after the node moved on to term 4.
+	if v := persistViolation(2, "a vote request", raft.HardState{Term: 3, VotedFor: 2}, saved); v != "" {
+		t.Errorf("a request of an older term reported: %q", v)
+	}
 }
