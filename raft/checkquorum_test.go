@@ -24,7 +24,7 @@ func TestCheckQuorumLeaderStepsDown(t *testing.T) {
 	s := newScriptedNode(t, 3, HardState{}, checkQuorumOn)
 	elected := electScripted(t, s)
 
-	// No heartbeat is ever answered.
+	// The test never responds to a heartbeat.
 	s.clock.AdvanceTo(elected.Add(testTimeoutMax - time.Nanosecond))
 	if st := s.node.Status(); st.Role != Leader {
 		t.Errorf("just before one maximum election timeout: %v, want still leader", st.Role)
@@ -83,7 +83,7 @@ func TestCheckQuorumOffKeepsLeader(t *testing.T) {
 	}
 
 	// Switching CheckQuorum on takes effect at the next heartbeat, since the
-	// leader has heard from nobody for five windows.
+	// leader has had no reply for five windows.
 	s.node.SetCheckQuorum(true)
 	s.clock.Advance(testHeartbeat)
 	if st := s.node.Status(); st.Role != Follower {
@@ -97,7 +97,7 @@ func TestCheckQuorumOffKeepsLeader(t *testing.T) {
 func TestCheckQuorumMinorityCount(t *testing.T) {
 	c := newTestCluster(t, 5, checkQuorumOn)
 	leader := c.elect()
-	c.waitHeartbeatsAnswered()
+	c.waitHeartbeatReplies()
 	peers := others(leader, 5)
 	connected := peers[0]
 	for _, id := range peers[1:] {
@@ -140,12 +140,12 @@ func TestCheckQuorumMinorityCount(t *testing.T) {
 }
 
 // TestCheckQuorumStepDownWithinWindow pins that a leader steps down about one
-// window after its last reply from a majority, wherever in the leader's count
-// window that reply falls.
+// window after its last reply from a majority, even when that reply came at
+// the moment it won.
 func TestCheckQuorumStepDownWithinWindow(t *testing.T) {
 	c := newTestCluster(t, 3, checkQuorumOn)
 	leader := c.elect()
-	c.waitHeartbeatsAnswered() // the last replies arrive at the start of the window
+	c.waitHeartbeatReplies() // the last replies arrive at the start of the window
 	isolated := c.clock.Now()
 	c.isolate(leader, true)
 
@@ -160,17 +160,13 @@ func TestCheckQuorumStepDownWithinWindow(t *testing.T) {
 		t.Errorf("%v after its last replies: still leader, want it stepped down by the window %v plus one heartbeat",
 			limit, testTimeoutMax)
 	}
-	c.clock.AdvanceTo(isolated.Add(2 * testTimeoutMax))
-	if lost := c.events.find(leader, EventQuorumLost); len(lost) == 1 {
-		t.Logf("stepped down %v after its last replies", lost[0].Time.Sub(isolated))
-	}
 }
 
 func TestCheckQuorumMajorityKeepsLeader(t *testing.T) {
 	const windows = 10
 	c := newTestCluster(t, 5, checkQuorumOn)
 	leader := c.elect()
-	c.waitHeartbeatsAnswered()
+	c.waitHeartbeatReplies()
 	peers := others(leader, 5)
 	connected := peers[:2]
 	for _, id := range peers[2:] {
@@ -197,9 +193,9 @@ func TestCheckQuorumMajorityKeepsLeader(t *testing.T) {
 	}
 }
 
-// heardFromLeader makes the solo node hear a heartbeat of term from leader n2
-// and returns the time it did.
-func heardFromLeader(t *testing.T, s *soloNode, term uint64) time.Time {
+// deliverHeartbeat hands the solo node a heartbeat of term from leader n2 and
+// returns the time it arrived.
+func deliverHeartbeat(t *testing.T, s *soloNode, term uint64) time.Time {
 	t.Helper()
 	reply, err := s.node.HandleAppendEntries(&AppendEntriesArgs{Term: term, LeaderID: 2})
 	if err != nil || !reply.Success {
@@ -221,9 +217,9 @@ func TestLeaseRejectsRival(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSoloNodeWith(t, HardState{Term: 1}, checkQuorumOn)
 			s.clock.Advance(10 * time.Millisecond)
-			heard := heardFromLeader(t, s, 2)
+			heartbeatAt := deliverHeartbeat(t, s, 2)
 			savesBefore := s.storage.history()
-			s.clock.AdvanceTo(heard.Add(testTimeoutMin - time.Nanosecond))
+			s.clock.AdvanceTo(heartbeatAt.Add(testTimeoutMin - time.Nanosecond))
 			before := s.node.Status()
 
 			reply, err := s.node.HandleRequestVote(&RequestVoteArgs{Term: 3, CandidateID: 3, PreVote: tt.preVote})
@@ -283,8 +279,8 @@ func TestLeaseExpiresAtMinimumTimeout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSoloNodeWith(t, HardState{Term: 2}, checkQuorumOn)
-			heard := heardFromLeader(t, s, 2)
-			s.clock.AdvanceTo(heard.Add(testTimeoutMin))
+			heartbeatAt := deliverHeartbeat(t, s, 2)
+			s.clock.AdvanceTo(heartbeatAt.Add(testTimeoutMin))
 			if st := s.node.Status(); st.Role != Follower || st.Leader != 2 {
 				t.Fatalf("voter at the minimum election timeout = %v of %s, want follower of n2",
 					st.Role, NodeName(st.Leader))
@@ -310,7 +306,7 @@ func TestLeaseExpiresAtMinimumTimeout(t *testing.T) {
 
 func TestLeaseAllowsOwnLeader(t *testing.T) {
 	s := newSoloNodeWith(t, HardState{Term: 2}, checkQuorumOn)
-	heardFromLeader(t, s, 2)
+	deliverHeartbeat(t, s, 2)
 	s.clock.Advance(10 * time.Millisecond)
 
 	reply, err := s.node.HandleRequestVote(&RequestVoteArgs{Term: 3, CandidateID: 2})
@@ -327,7 +323,7 @@ func TestLeaseAllowsOwnLeader(t *testing.T) {
 
 func TestLeaseFollowsCheckQuorumSwitch(t *testing.T) {
 	s := newSoloNode(t, HardState{Term: 2})
-	heardFromLeader(t, s, 2)
+	deliverHeartbeat(t, s, 2)
 	s.clock.Advance(10 * time.Millisecond)
 	preVote := &RequestVoteArgs{Term: 3, CandidateID: 3, PreVote: true}
 

@@ -244,6 +244,7 @@ type memNet struct {
 	dropped  map[[2]int]bool       // from, to
 	held     map[int]chan struct{} // replies to this node wait until the channel closes
 	received map[[2]int][]uint64   // terms of the RequestVotes each link delivered
+	routed   map[int]uint64        // requests from each node delivered, dropped or refused
 	calls    sync.WaitGroup        // calls in flight
 }
 
@@ -253,6 +254,7 @@ func newMemNet() *memNet {
 		dropped:  make(map[[2]int]bool),
 		held:     make(map[int]chan struct{}),
 		received: make(map[[2]int][]uint64),
+		routed:   make(map[int]uint64),
 	}
 }
 
@@ -309,6 +311,7 @@ func (m *memNet) voteRequestsDelivered(from, to int) []uint64 {
 func (m *memNet) route(from, to int) (target *Node, lost bool, gate chan struct{}) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.routed[from]++
 	return m.nodes[to], m.dropped[[2]int{from, to}], m.held[from]
 }
 
@@ -620,12 +623,33 @@ func (c *testCluster) isolate(id int, cut bool) {
 
 const sendHeartbeatFunc = "raft.(*Node).sendHeartbeat"
 
-// waitHeartbeatsAnswered waits until no heartbeat is waiting for its reply, so
+// waitHeartbeatReplies waits until no heartbeat is waiting for its reply, so
 // that a leader has recorded every reply. Call it only while no link is cut: a
-// heartbeat over a cut link waits for its deadline, and the clock stands still.
-func (c *testCluster) waitHeartbeatsAnswered() {
+// heartbeat over a cut link waits for its deadline, and the clock does not move.
+func (c *testCluster) waitHeartbeatReplies() {
 	c.t.Helper()
-	waitFor(c.t, func() bool { return goroutinesIn(sendHeartbeatFunc) == 0 }, "every heartbeat to be answered")
+	waitFor(c.t, func() bool { return goroutinesIn(sendHeartbeatFunc) == 0 }, "every heartbeat reply to be handled")
+}
+
+// routedFrom returns how many requests from node the network has delivered,
+// dropped or refused.
+func (m *memNet) routedFrom(node int) uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.routed[node]
+}
+
+// waitRequestsRouted waits until the network has delivered or dropped every
+// request that each node has sent, so that a change to the links applies only
+// to later requests. A node sends from goroutines of its own, which may not
+// have reached the network yet when the clock call that started them returns.
+func (c *testCluster) waitRequestsRouted() {
+	c.t.Helper()
+	for i, node := range c.nodes {
+		id := i + 1
+		waitFor(c.t, func() bool { return c.net.routedFrom(id) >= node.Status().Counts.Sent },
+			fmt.Sprintf("every request from n%d to reach the network", id))
+	}
 }
 
 // heartbeatRound advances the clock by one heartbeat interval and waits until

@@ -435,7 +435,7 @@ func TestPreVoteElectionCause(t *testing.T) {
 func isolateFollower(t *testing.T, c *testCluster) (leader, rejoiner, connected int, tick time.Time) {
 	t.Helper()
 	leader = c.elect()
-	c.waitHeartbeatsAnswered()
+	c.waitHeartbeatReplies()
 	peers := others(leader, 3)
 	rejoiner, connected = peers[0], peers[1]
 	c.isolate(rejoiner, true)
@@ -475,6 +475,7 @@ func TestRejoinAfterHeartbeatKeepsLeader(t *testing.T) {
 			for c.node(rejoiner).Status().TimeLeft() <= testHeartbeat {
 				c.heartbeatRound([]int{connected})
 			}
+			c.waitRequestsRouted() // so no pre-vote request sent before the heal is delivered after it
 			c.isolate(rejoiner, false)
 			for range 12 {
 				c.heartbeatRound([]int{connected, rejoiner})
@@ -506,6 +507,7 @@ func TestRejoinPreVoteRejectedInLease(t *testing.T) {
 		c.heartbeatRound([]int{connected})
 		tick = c.clock.Now()
 	}
+	c.waitRequestsRouted() // so no heartbeat sent before the heal reaches the rejoiner after it
 	c.isolate(rejoiner, false)
 	c.clock.AdvanceTo(c.node(rejoiner).Status().Deadline)
 	waitFor(t, func() bool { return len(c.events.find(rejoiner, EventVoteReceived)) == 2 },
@@ -553,6 +555,7 @@ func TestRejoinWithoutPreVoteDisrupts(t *testing.T) {
 	for c.node(rejoiner).Status().TimeLeft() <= testHeartbeat {
 		c.heartbeatRound([]int{connected})
 	}
+	c.waitRequestsRouted()
 	c.isolate(rejoiner, false)
 	c.clock.Advance(testHeartbeat)
 	waitFor(t, func() bool { return c.node(leader).Status().Term >= rejoinerTerm },

@@ -55,6 +55,9 @@ func (r VoteReason) describe(e Event) string {
 	case ReasonAlreadyVoted:
 		return fmt.Sprintf("already voted for %s in term %d", NodeName(e.VotedFor), e.Term)
 	case ReasonLeaderRecent:
+		if e.Leader == e.Node {
+			return "I lead this term and CheckQuorum keeps me leading"
+		}
 		return fmt.Sprintf("heard from leader %s within the minimum election timeout", NodeName(e.Leader))
 	}
 	return r.String()

@@ -29,7 +29,7 @@ func TestTransferLeadershipTargetWins(t *testing.T) {
 			if !c.node(leader).TransferLeadership(target) {
 				t.Fatalf("TransferLeadership(n%d) on leader n%d = false, want true", target, leader)
 			}
-			// The clock stands still: the transfer needs no timeout.
+			// The clock does not move: the transfer needs no timeout.
 			waitFor(t, func() bool {
 				got, ok := c.leaderFollowedByAll()
 				return ok && got == target
@@ -103,7 +103,7 @@ func TestTransferLeadershipRejected(t *testing.T) {
 		}
 	}
 
-	// Give any transfer that did start time to run, then check nothing changed.
+	// A transfer started by mistake would show within one heartbeat round.
 	c.heartbeatRound(others(leader, size))
 	got, ok := c.leaderFollowedByAll()
 	if !ok || got != leader {
@@ -162,7 +162,7 @@ func TestTransferTargetSkipsPreVote(t *testing.T) {
 
 func TestTransferVoteBypassesLease(t *testing.T) {
 	s := newSoloNodeWith(t, HardState{Term: 2}, checkQuorumOn)
-	heardFromLeader(t, s, 2)
+	deliverHeartbeat(t, s, 2)
 	s.clock.Advance(10 * time.Millisecond)
 
 	reply, err := s.node.HandleRequestVote(&RequestVoteArgs{Term: 3, CandidateID: 3, Transfer: true})
