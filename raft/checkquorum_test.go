@@ -385,8 +385,8 @@ func TestLeaderLeaseRejectsRival(t *testing.T) {
 	if len(rejected) != 2 {
 		t.Fatalf("leader's VoteRejected events = %+v, want 2", rejected)
 	}
-	want := fmt.Sprintf("n%d rejected n%d in term 1: heard from leader n%d within the minimum election timeout",
-		leader, rival, leader)
+	want := fmt.Sprintf("n%d rejected n%d in term 1: I lead this term and CheckQuorum keeps me leading",
+		leader, rival)
 	if got := rejected[0].String(); got != want {
 		t.Errorf("VoteRejected reads %q, want %q", got, want)
 	}
