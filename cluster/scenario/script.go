@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -102,10 +103,10 @@ func (n NodeRef) String() string {
 	return strconv.Itoa(n.ID)
 }
 
-// Action is what a step does. Each kind of line has its own Action type below,
-// and each type has the fields of its line.
+// Action is the operation or check of a step. Each kind of line has its own
+// Action type below, and each type has the fields of its line.
 type Action interface {
-	run(r *Runner, ctx stepContext) (string, error)
+	run(ctx context.Context, r *Runner) (string, error)
 }
 
 // Say shows Text to the audience as a caption.
@@ -189,7 +190,7 @@ type SplitVote struct{ A, B NodeRef }
 // SpreadTimers spreads the followers' election timers evenly over the range.
 type SpreadTimers struct{}
 
-// Transfer asks the leader to hand leadership over to Node.
+// Transfer requests that the leader hand leadership over to Node.
 type Transfer struct{ Node NodeRef }
 
 // Freeze stops a node's time and message handling; for a positive For, the
