@@ -31,10 +31,39 @@ const (
 	EventTransferRequested                      // leader Node was asked to hand over to Peer
 )
 
+// eventKindNames names each kind in traces and logs.
+var eventKindNames = map[EventKind]string{
+	EventRaft:              "raft",
+	EventCrashed:           "crashed",
+	EventRestarted:         "restarted",
+	EventStartFailed:       "start-failed",
+	EventLinkCut:           "link-cut",
+	EventLinkHealed:        "link-healed",
+	EventLinkChanged:       "link-changed",
+	EventPaused:            "paused",
+	EventResumed:           "resumed",
+	EventSpeedChanged:      "speed-changed",
+	EventFrozen:            "frozen",
+	EventThawed:            "thawed",
+	EventTimersRigged:      "timers-rigged",
+	EventPartitioned:       "partitioned",
+	EventSafetyViolation:   "safety-violation",
+	EventOptionChanged:     "option-changed",
+	EventTransferRequested: "transfer-requested",
+}
+
+// String returns the kind's name, such as "crashed".
+func (k EventKind) String() string {
+	if name, ok := eventKindNames[k]; ok {
+		return name
+	}
+	return fmt.Sprintf("event-%d", int(k))
+}
+
 // Event is one entry in the cluster's event stream.
 type Event struct {
 	Seq         uint64    // 1 for the first event, one more for each
-	Time        time.Time // on the cluster clock
+	Time        time.Time // on the cluster clock, when the cluster published it
 	Kind        EventKind
 	Node        int
 	Incarnation int            // of Node, when it applies

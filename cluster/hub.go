@@ -30,7 +30,8 @@ func newHub(clock *Clock, nodes int) *hub {
 	return &hub{clock: clock, monitor: newMonitor(nodes), subs: make(map[*subscription]bool)}
 }
 
-// publish numbers e, stamps it if it has no time, and queues it for every subscriber.
+// publish numbers e, stamps it with the cluster time, and queues it for every
+// subscriber.
 func (h *hub) publish(e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -39,11 +40,9 @@ func (h *hub) publish(e Event) {
 	}
 	h.seq++
 	e.Seq = h.seq
-	if e.Kind == EventRaft {
-		e.Time = e.Raft.Time
-	} else if e.Time.IsZero() {
-		e.Time = h.clock.Now()
-	}
+	// Stamped here, under mu, on the cluster clock: a node's own event time is
+	// on its view of the clock, which lags after a freeze.
+	e.Time = h.clock.Now()
 	for s := range h.subs {
 		s.push(e)
 	}

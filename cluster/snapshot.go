@@ -20,6 +20,7 @@ type Snapshot struct {
 	Slowdown           float64       // wall-clock seconds per second of cluster time
 	PreVote            bool
 	CheckQuorum        bool
+	Seed               uint64 // the seed of the election timeouts
 
 	// Violations lists every broken safety rule seen so far, such as two
 	// leaders in one term; empty in a correct run.
@@ -111,6 +112,7 @@ func (c *Cluster) Snapshot() Snapshot {
 		ElectionTimeoutMin: c.cfg.ElectionTimeoutMin, ElectionTimeoutMax: c.cfg.ElectionTimeoutMax,
 		Heartbeat: c.cfg.Heartbeat, Slowdown: c.clock.Slowdown(), Paused: c.clock.Paused(),
 		Violations: c.hub.violations(), PreVote: c.preVote.Load(), CheckQuorum: c.checkQuorum.Load(),
+		Seed: c.cfg.Seed,
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

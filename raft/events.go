@@ -23,6 +23,29 @@ const (
 	EventQuorumLost                           // Term, Votes (nodes heard from, itself included), Timeout (the window)
 )
 
+// eventKindNames names each kind in traces and logs.
+var eventKindNames = map[EventKind]string{
+	EventRoleChanged:     "role-changed",
+	EventTermChanged:     "term-changed",
+	EventElectionStarted: "election-started",
+	EventVoteRequested:   "vote-requested",
+	EventVoteGranted:     "vote-granted",
+	EventVoteRejected:    "vote-rejected",
+	EventVoteReceived:    "vote-received",
+	EventElectionWon:     "election-won",
+	EventStatePersisted:  "state-persisted",
+	EventPersistFailed:   "persist-failed",
+	EventQuorumLost:      "quorum-lost",
+}
+
+// String returns the kind's name, such as "election-won".
+func (k EventKind) String() string {
+	if name, ok := eventKindNames[k]; ok {
+		return name
+	}
+	return fmt.Sprintf("raft-event-%d", int(k))
+}
+
 // Event is one thing a node did, reported as it happens.
 type Event struct {
 	Time     time.Time // on the node's Clock

@@ -32,9 +32,8 @@ type Recorder struct {
 }
 
 // NewRecorder starts recording the operations done through the returned
-// Recorder on c. seed is c's seed, which a snapshot does not carry; the other
-// options of the header come from c's snapshot.
-func NewRecorder(c Cluster, seed uint64) *Recorder {
+// Recorder on c. The options of the header come from c's snapshot.
+func NewRecorder(c Cluster) *Recorder {
 	s := c.Snapshot()
 	header := []string{
 		fmt.Sprintf("nodes %d", len(s.Nodes)),
@@ -42,7 +41,7 @@ func NewRecorder(c Cluster, seed uint64) *Recorder {
 		fmt.Sprintf("heartbeat %v", s.Heartbeat),
 		"prevote " + onOff(s.PreVote),
 		"checkquorum " + onOff(s.CheckQuorum),
-		fmt.Sprintf("seed %d", seed),
+		fmt.Sprintf("seed %d", s.Seed),
 		"slow " + strconv.FormatFloat(s.Slowdown, 'f', -1, 64),
 	}
 	return &Recorder{cluster: c, header: header, last: c.Clock().Now()}

@@ -95,7 +95,7 @@ func poke(t *testing.T, rec *Recorder) {
 func TestRecorderReplays(t *testing.T) {
 	t.Parallel()
 	s := mustParse(t, fastHeader+"say unused\n")
-	rec := NewRecorder(startCluster(t, s), s.Options.Seed)
+	rec := NewRecorder(startCluster(t, s))
 	poke(t, rec)
 	recorded := rec.Script()
 
@@ -108,7 +108,7 @@ func TestRecorderReplays(t *testing.T) {
 	if replayed.Options != want {
 		t.Errorf("replayed options %+v, want %+v", replayed.Options, want)
 	}
-	again := NewRecorder(newCluster(t, replayed), replayed.Options.Seed)
+	again := NewRecorder(newCluster(t, replayed))
 	if v, out := runOn(t, replayed, again, RunOptions{}); !v.Passed {
 		t.Fatalf("replay failed: %v\n%s\nscenario:\n%s", v, out, recorded)
 	}
@@ -125,7 +125,7 @@ func TestRecorderReplays(t *testing.T) {
 func TestRecorderLines(t *testing.T) {
 	t.Parallel()
 	s := mustParse(t, fastHeader+"say unused\n")
-	rec := NewRecorder(startCluster(t, s), 5)
+	rec := NewRecorder(startCluster(t, s))
 	rec.Cut(1, 2)
 	if err := rec.Cut(1, 1); err == nil {
 		t.Errorf("Cut(1, 1) succeeded, want an error")
@@ -155,7 +155,7 @@ func TestRecorderScriptHeader(t *testing.T) {
 		t.Fatalf("cluster.New: %v", err)
 	}
 	defer c.Stop()
-	script := string(NewRecorder(c, 9).Script())
+	script := string(NewRecorder(c).Script())
 	want := "nodes 3\nelection-timeout 100ms 200ms\nheartbeat 25ms\nprevote off\ncheckquorum on\n" +
 		"seed 9\nslow 4\n\nsay Replay of a session recorded by hand.\n"
 	if !strings.HasSuffix(script, want) {
@@ -167,7 +167,7 @@ func TestRecorderCheckpoint(t *testing.T) {
 	t.Parallel()
 	s := mustParse(t, fastHeader+"say unused\n")
 	c := startCluster(t, s)
-	rec := NewRecorder(c, 0)
+	rec := NewRecorder(c)
 	rec.SetPaused(true)
 	rec.Checkpoint()
 	rec.SetPaused(false)

@@ -133,54 +133,12 @@ func raftReason(e raft.Event) string {
 	return ""
 }
 
-// raftKindNames names each kind of a node's own event.
-var raftKindNames = map[raft.EventKind]string{
-	raft.EventRoleChanged:     "role-changed",
-	raft.EventTermChanged:     "term-changed",
-	raft.EventElectionStarted: "election-started",
-	raft.EventVoteRequested:   "vote-requested",
-	raft.EventVoteGranted:     "vote-granted",
-	raft.EventVoteRejected:    "vote-rejected",
-	raft.EventVoteReceived:    "vote-received",
-	raft.EventElectionWon:     "election-won",
-	raft.EventStatePersisted:  "state-persisted",
-	raft.EventPersistFailed:   "persist-failed",
-	raft.EventQuorumLost:      "quorum-lost",
-}
-
-// clusterKindNames names each kind of event the cluster itself publishes.
-var clusterKindNames = map[cluster.EventKind]string{
-	cluster.EventCrashed:           "crashed",
-	cluster.EventRestarted:         "restarted",
-	cluster.EventStartFailed:       "start-failed",
-	cluster.EventLinkCut:           "link-cut",
-	cluster.EventLinkHealed:        "link-healed",
-	cluster.EventLinkChanged:       "link-changed",
-	cluster.EventPaused:            "paused",
-	cluster.EventResumed:           "resumed",
-	cluster.EventSpeedChanged:      "speed-changed",
-	cluster.EventFrozen:            "frozen",
-	cluster.EventThawed:            "thawed",
-	cluster.EventTimersRigged:      "timers-rigged",
-	cluster.EventPartitioned:       "partitioned",
-	cluster.EventSafetyViolation:   "safety-violation",
-	cluster.EventOptionChanged:     "option-changed",
-	cluster.EventTransferRequested: "transfer-requested",
-}
-
 // EventKindName returns the name of e's kind in a trace: the node event's
 // kind for a node's own event, such as election-won, and the cluster event's
-// kind otherwise, such as crashed. A kind without a name here is named by its
-// number, such as event-17.
+// kind otherwise, such as crashed.
 func EventKindName(e cluster.Event) string {
 	if e.Kind == cluster.EventRaft {
-		if name, ok := raftKindNames[e.Raft.Kind]; ok {
-			return name
-		}
-		return fmt.Sprintf("raft-event-%d", int(e.Raft.Kind))
+		return e.Raft.Kind.String()
 	}
-	if name, ok := clusterKindNames[e.Kind]; ok {
-		return name
-	}
-	return fmt.Sprintf("event-%d", int(e.Kind))
+	return e.Kind.String()
 }
