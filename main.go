@@ -21,6 +21,8 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/raftplay/raftplay/cluster"
+	"github.com/raftplay/raftplay/cluster/bench"
+	"github.com/raftplay/raftplay/cluster/scenario"
 	"github.com/raftplay/raftplay/ui"
 )
 
@@ -50,10 +52,22 @@ func main() {
 // options is what the command line and the configuration file select.
 type options struct {
 	cluster.Config
-	logPath string
+	logPath    string
+	tracePath  string // every event as JSON lines, if set
+	recordPath string // the session as a replayable scenario, if set
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "run":
+			return scenario.Command(args[1:], stdout, stderr)
+		case "scenarios":
+			return scenario.ListCommand(stdout)
+		case "bench":
+			return bench.Command(args[1:], stdout, stderr)
+		}
+	}
 	opts, err := parseOptions(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -99,20 +113,66 @@ func play(opts options, stdout io.Writer) error {
 	}
 	events, cancel := c.Subscribe()
 	defer cancel()
-	if err := c.Start(); err != nil {
+	stopTrace, err := startTrace(c, opts.tracePath)
+	if err != nil {
 		return err
 	}
-	_, err = tea.NewProgram(ui.New(c, events)).Run()
+	if err := c.Start(); err != nil {
+		stopTrace()
+		return err
+	}
+
+	var driven ui.Cluster = c
+	var recorder *scenario.Recorder
+	if opts.recordPath != "" {
+		recorder = scenario.NewRecorder(c)
+		driven = recorder
+	}
+	_, err = tea.NewProgram(ui.New(driven, events)).Run()
 	c.Stop()
+	stopTrace()
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
 		// SIGINT or SIGTERM: every state file was already written durably
 		// before the node acted on it, so stopping is all a clean exit needs.
 		opts.Logger.Info("stopped by signal", "err", err)
 		err = nil
 	}
+	if recorder != nil {
+		if saveErr := recorder.Save(opts.recordPath); saveErr != nil {
+			err = errors.Join(err, fmt.Errorf("saving the recording failed: %w", saveErr))
+		} else {
+			fmt.Fprintf(stdout, "Recorded the session in %s; replay it with raftplay run %s\n",
+				opts.recordPath, opts.recordPath)
+		}
+	}
 	fmt.Fprintf(stdout, "raftplay stopped; the state files are in %s.\n", opts.Dir)
 	fmt.Fprintf(stdout, "Run raftplay --dir %s to start from them again.\n", opts.Dir)
 	return err
+}
+
+// startTrace writes every event of c to the file at path as JSON lines, if
+// path is set. The returned function, called after the cluster stops, waits
+// for the last event to be written and closes the file.
+func startTrace(c *cluster.Cluster, path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening trace file failed: %w; choose another with --trace", err)
+	}
+	events, cancel := c.Subscribe()
+	tracer := scenario.NewTracer(f)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tracer.Consume(events)
+	}()
+	return func() {
+		cancel()
+		<-done
+		f.Close()
+	}, nil
 }
 
 // parseOptions reads the flags and, if one is named, the configuration file.
@@ -134,6 +194,9 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 		"start with CheckQuorum on: leaders without a majority step down, followers stick to a live leader")
 	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts (default: a new random seed)")
 	fs.StringVar(&configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
+	fs.StringVar(&opts.tracePath, "trace", "", "write every event to this file as JSON lines")
+	fs.StringVar(&opts.recordPath, "record", "",
+		"write what you do to this file as a scenario that raftplay run replays")
 	fs.StringVar(&opts.logPath, "log", "", "log file (default: raftplay.log in the state folder)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -24,7 +24,8 @@ func TestBadFlagsExitWithUsage(t *testing.T) {
 		{"heartbeat too long", []string{"--heartbeat", "200ms"}, "heartbeat 200ms"},
 		{"negative timeout", []string{"--election-min", "-1s"}, "minimum election timeout -1s"},
 		{"slowdown below one", []string{"--slow", "0.5"}, "slowdown 0.5"},
-		{"stray argument", []string{"run"}, `unexpected argument "run"`},
+		{"stray argument", []string{"play"}, `unexpected argument "play"`},
+		{"run without scenario", []string{"run"}, "missing scenario"},
 		{"unknown flag", []string{"--speed", "2"}, "flag provided but not defined: -speed"},
 		{"missing config file", []string{"--config", "/nonexistent/raftplay.toml"}, "/nonexistent/raftplay.toml"},
 	}

@@ -17,10 +17,12 @@ type hub struct {
 }
 
 type subscription struct {
-	out  chan Event
-	wake chan struct{} // buffered 1: there is something in queue
-	done chan struct{} // closed to end the subscription
-	once sync.Once
+	out        chan Event
+	wake       chan struct{} // buffered 1: there is something in queue
+	closed     chan struct{} // closed when the cluster stops: deliver what is queued, then end
+	cancelled  chan struct{} // closed by the cancel function: end at once
+	closeOnce  sync.Once
+	cancelOnce sync.Once
 
 	mu    sync.Mutex
 	queue []Event // guarded by mu
@@ -82,7 +84,8 @@ func (h *hub) violations() []string {
 // that ends the subscription. The channel is closed when the subscription ends
 // or the cluster stops.
 func (c *Cluster) Subscribe() (<-chan Event, func()) {
-	s := &subscription{out: make(chan Event), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &subscription{out: make(chan Event), wake: make(chan struct{}, 1), closed: make(chan struct{}),
+		cancelled: make(chan struct{})}
 	h := c.hub
 	h.mu.Lock()
 	if h.closed {
@@ -100,10 +103,10 @@ func (h *hub) remove(s *subscription) {
 	h.mu.Lock()
 	delete(h.subs, s)
 	h.mu.Unlock()
-	s.end()
+	s.cancelOnce.Do(func() { close(s.cancelled) })
 }
 
-// close ends every subscription.
+// close ends every subscription once it has delivered what is queued.
 func (h *hub) close() {
 	h.mu.Lock()
 	h.closed = true
@@ -111,7 +114,7 @@ func (h *hub) close() {
 	h.subs = nil
 	h.mu.Unlock()
 	for s := range subs {
-		s.end()
+		s.closeOnce.Do(func() { close(s.closed) })
 	}
 }
 
@@ -125,28 +128,38 @@ func (s *subscription) push(e Event) {
 	}
 }
 
-func (s *subscription) end() { s.once.Do(func() { close(s.done) }) }
-
 // deliver moves queued events to the channel until the subscription ends, then
-// closes the channel. Events still queued at the end are dropped.
+// closes the channel. When the cluster stops it first delivers every event
+// still queued; a cancelled subscription drops them.
 func (s *subscription) deliver() {
 	defer close(s.out)
 	for {
 		select {
 		case <-s.wake:
-		case <-s.done:
+		case <-s.closed:
+			s.flush()
+			return
+		case <-s.cancelled:
 			return
 		}
-		s.mu.Lock()
-		batch := s.queue
-		s.queue = nil
-		s.mu.Unlock()
-		for _, e := range batch {
-			select {
-			case s.out <- e:
-			case <-s.done:
-				return
-			}
+		if !s.flush() {
+			return
 		}
 	}
+}
+
+// flush delivers the queued events and reports false if cancelled meanwhile.
+func (s *subscription) flush() bool {
+	s.mu.Lock()
+	batch := s.queue
+	s.queue = nil
+	s.mu.Unlock()
+	for _, e := range batch {
+		select {
+		case s.out <- e:
+		case <-s.cancelled:
+			return false
+		}
+	}
+	return true
 }

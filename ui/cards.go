@@ -26,12 +26,14 @@ type cardsPanel struct {
 	perRow        int
 	inner         int // text width inside a card
 	lines         int // text lines inside a card
+	st            styles
+	talk          bool
 	frame         lipgloss.Style
 	selectedFrame lipgloss.Style
 	frozenFrame   lipgloss.Style
 }
 
-func (p *cardsPanel) setSize(l layout) {
+func (p *cardsPanel) setSize(l layout, st styles, talk bool) {
 	padding := 0
 	if l.cardWidth >= 20 {
 		padding = 1
@@ -39,9 +41,10 @@ func (p *cardsPanel) setSize(l layout) {
 	p.perRow = l.perRow
 	p.inner = l.cardWidth - borderSize - 2*padding
 	p.lines = l.cardLines
-	p.frame = sizeCard(styleCard, l, padding)
-	p.selectedFrame = sizeCard(styleCardSelected, l, padding)
-	p.frozenFrame = sizeCard(styleCardFrozen, l, padding)
+	p.st, p.talk = st, talk
+	p.frame = sizeCard(st.card, l, padding)
+	p.selectedFrame = sizeCard(st.cardSelected, l, padding)
+	p.frozenFrame = sizeCard(st.cardFrozen, l, padding)
 }
 
 func sizeCard(style lipgloss.Style, l layout, padding int) lipgloss.Style {
@@ -98,24 +101,49 @@ func (p cardsPanel) body(s cluster.Snapshot, n cluster.NodeSnapshot) []string {
 		lines = p.timerLines(s, n)
 	}
 	if n.Up && n.RestartMode != cluster.RestartClean {
-		lines = slices.Insert(lines, 3, styleWarning.Render(restartLabel(n.RestartMode, p.inner)))
+		lines = slices.Insert(lines, 3, p.st.warning.Render(restartLabel(n.RestartMode, p.inner)))
 	}
 	if n.Up && n.Frozen {
-		lines = slices.Insert(lines, 1, styleFrozen.Render("FROZEN"))
+		lines = slices.Insert(lines, 1, p.st.frozen.Render("FROZEN"))
 	}
 	lines = fitLines(lines, p.inner, room)
 	if p.tall() {
-		lines = append(lines, styleDim.Render(fmt.Sprintf("incarnation %d", n.Incarnation)))
+		lines = append(lines, p.st.dim.Render(fmt.Sprintf("incarnation %d", n.Incarnation)))
 	}
 	return lines
 }
 
-func cardTitle(n cluster.NodeSnapshot) string {
+// title names the node and its role. In talk mode it is a solid bar as wide
+// as the card, led by the role's glyph, so the role reads without color.
+func (p cardsPanel) title(n cluster.NodeSnapshot) string {
+	if p.talk {
+		text := " " + roleGlyph(n) + " " + raft.NodeName(n.ID) + " " + strings.ToUpper(roleName(n))
+		text = ansi.Truncate(text, p.inner, "…")
+		pad := strings.Repeat(" ", max(p.inner-ansi.StringWidth(text), 0))
+		return p.st.talkRole(n.Status.Role, n.Up).Render(text + pad)
+	}
 	name := raft.NodeName(n.ID) + " "
 	if !n.Up {
-		return name + styleDown.Render("DOWN")
+		return name + p.st.down.Render("DOWN")
 	}
-	return name + roleStyle(n.Status.Role).Render(n.Status.Role.String())
+	role := firstFit(p.inner-len(name), roleName(n), shortRoleName(n.Status.Role))
+	return name + p.st.role(n.Status.Role).Render(role)
+}
+
+// roleName returns "down" for a node that is down, and its role otherwise.
+func roleName(n cluster.NodeSnapshot) string {
+	if !n.Up {
+		return "down"
+	}
+	return n.Status.Role.String()
+}
+
+// shortRoleName fits "pre-candidate" into a compact card.
+func shortRoleName(r raft.Role) string {
+	if r == raft.PreCandidate {
+		return "pre-cand."
+	}
+	return r.String()
 }
 
 func termLine(term uint64) string { return fmt.Sprintf("term %d", term) }
@@ -136,28 +164,28 @@ func (p cardsPanel) downLines(n cluster.NodeSnapshot, room int) []string {
 		return p.failedLines(n, room)
 	}
 	return []string{
-		cardTitle(n),
-		styleDim.Render(termLine(n.Persisted.Term)),
-		styleDim.Render(voteLine(n.Persisted.VotedFor)),
-		styleDim.Render(firstFit(p.inner, "(as in state file)", "(state file)")),
+		p.title(n),
+		p.st.dim.Render(termLine(n.Persisted.Term)),
+		p.st.dim.Render(voteLine(n.Persisted.VotedFor)),
+		p.st.dim.Render(firstFit(p.inner, "(as in state file)", "(state file)")),
 		"crashed",
 	}
 }
 
 func (p cardsPanel) failedLines(n cluster.NodeSnapshot, room int) []string {
-	lines := []string{cardTitle(n)}
+	lines := []string{p.title(n)}
 	if n.RestartMode != cluster.RestartClean {
-		lines = append(lines, styleWarning.Render(restartLabel(n.RestartMode, p.inner)))
+		lines = append(lines, p.st.warning.Render(restartLabel(n.RestartMode, p.inner)))
 	}
 	for _, line := range wrapLines("failed: "+shortError(n), p.inner, room-len(lines)) {
-		lines = append(lines, styleWarning.Render(line))
+		lines = append(lines, p.st.warning.Render(line))
 	}
 	return lines
 }
 
 // shortError fits a start failure into a card: the node number is already on
 // the card, the state file's folder is long and the advice after "; " is in the
-// event list.
+// event feed.
 func shortError(n cluster.NodeSnapshot) string {
 	msg := oneLine(n.Err)
 	if n.StatePath != "" {
@@ -172,7 +200,7 @@ func shortError(n cluster.NodeSnapshot) string {
 
 func (p cardsPanel) leaderLines(s cluster.Snapshot, n cluster.NodeSnapshot) []string {
 	lines := []string{
-		cardTitle(n),
+		p.title(n),
 		termLine(n.Status.Term),
 		voteLine(n.Status.VotedFor),
 		fmt.Sprintf("followed by %d", max(s.Followers(n.ID)-1, 0)),
@@ -187,49 +215,98 @@ func (p cardsPanel) leaderLines(s cluster.Snapshot, n cluster.NodeSnapshot) []st
 	return append(lines, "sending", "heartbeats")
 }
 
-// timerLines draws a follower's or candidate's election timer. The seventh line,
-// why the timer was last reset, shows only on tall cards.
+// timerLines draws a follower's, candidate's or pre-candidate's election timer.
+// A candidate's card shows its tally and each peer's reply in place of its
+// vote, which is for itself, and its leader, which it has none of. The seventh
+// line, why the timer was last reset, shows only on tall cards.
 func (p cardsPanel) timerLines(s cluster.Snapshot, n cluster.NodeSnapshot) []string {
-	st := n.Status
-	return []string{
-		cardTitle(n),
-		termLine(st.Term),
-		voteLine(st.VotedFor),
-		p.roleLine(s, st),
-		p.timerBar(st),
-		p.timeLeft(st),
-		"reset: " + resetLabel(st.ResetReason),
+	status := n.Status
+	lines := []string{p.title(n), termLine(status.Term)}
+	if campaigning(status.Role) {
+		lines = append(lines, p.tallyLine(s, status), p.repliesLine(s, status))
+	} else {
+		lines = append(lines, voteLine(status.VotedFor), "leader "+raft.NodeName(status.Leader))
 	}
+	return append(lines,
+		p.timerBar(status),
+		p.timeLeft(status),
+		firstFit(p.inner, "reset: "+resetLabel(status.ResetReason), resetLabel(status.ResetReason)))
 }
 
-// roleLine returns a candidate's tally, or the leader a follower follows.
-func (p cardsPanel) roleLine(s cluster.Snapshot, st raft.Status) string {
-	if st.Role != raft.Candidate {
-		return "leader " + raft.NodeName(st.Leader)
+func campaigning(r raft.Role) bool { return r == raft.Candidate || r == raft.PreCandidate }
+
+// tallyLine counts the votes granted so far, the candidate's own included,
+// against the majority.
+func (p cardsPanel) tallyLine(s cluster.Snapshot, status raft.Status) string {
+	noun := "votes"
+	if status.Role == raft.PreCandidate {
+		noun = "pre-votes"
 	}
-	granted, needed := len(st.Granted), s.Majority()
+	granted, needed := len(status.Granted), s.Majority()
 	return firstFit(p.inner,
-		fmt.Sprintf("votes %d of %d needed", granted, needed),
-		fmt.Sprintf("votes %d/%d", granted, needed))
+		fmt.Sprintf("%s %d of %d needed", noun, granted, needed),
+		fmt.Sprintf("%s %d/%d", noun, granted, needed))
 }
 
-func (p cardsPanel) timerBar(st raft.Status) string { return timerBar(st, p.inner) }
+// repliesLine marks each peer's reply: ✓ granted, ✗ rejected, · none yet.
+// When the names do not fit, it counts each mark instead.
+func (p cardsPanel) repliesLine(s cluster.Snapshot, status raft.Status) string {
+	var marks, plain []string
+	counts := map[string]int{}
+	for _, peer := range s.Nodes {
+		if peer.ID == status.ID {
+			continue
+		}
+		mark, style := p.reply(status, peer.ID)
+		counts[mark]++
+		plain = append(plain, raft.NodeName(peer.ID)+mark)
+		marks = append(marks, raft.NodeName(peer.ID)+style.Render(mark))
+	}
+	switch width := ansi.StringWidth(strings.Join(plain, " ")); {
+	case width <= p.inner:
+		return strings.Join(marks, " ")
+	case width-len(plain)+1 <= p.inner:
+		return strings.Join(marks, "")
+	}
+	return fmt.Sprintf("%s%d %s%d %s%d", p.st.granted.Render(markGranted), counts[markGranted],
+		p.st.rejected.Render(markRejected), counts[markRejected],
+		p.st.waiting.Render(markWaiting), counts[markWaiting])
+}
+
+// The marks of a peer's reply to a candidate.
+const (
+	markGranted  = "✓"
+	markRejected = "✗"
+	markWaiting  = "·"
+)
+
+func (p cardsPanel) reply(status raft.Status, peer int) (string, lipgloss.Style) {
+	switch {
+	case slices.Contains(status.Granted, peer):
+		return markGranted, p.st.granted
+	case slices.Contains(status.Rejected, peer):
+		return markRejected, p.st.rejected
+	}
+	return markWaiting, p.st.waiting
+}
+
+func (p cardsPanel) timerBar(status raft.Status) string { return timerBar(p.st, status, p.inner) }
 
 // timerBar draws the time left as a share of the timeout drawn at the last
 // reset, in a bar width cells wide: full right after a reset and empty when
 // the election starts.
-func timerBar(st raft.Status, width int) string {
+func timerBar(st styles, status raft.Status, width int) string {
 	fraction := 0.0
-	if st.Timeout > 0 {
-		fraction = min(float64(st.TimeLeft())/float64(st.Timeout), 1)
+	if status.Timeout > 0 {
+		fraction = min(float64(status.TimeLeft())/float64(status.Timeout), 1)
 	}
 	full := int(math.Round(fraction * float64(width)))
-	return roleStyle(st.Role).Render(strings.Repeat(barFull, full)) +
-		styleDim.Render(strings.Repeat(barEmpty, width-full))
+	return st.role(status.Role).Render(strings.Repeat(barFull, full)) +
+		st.dim.Render(strings.Repeat(barEmpty, width-full))
 }
 
-func (p cardsPanel) timeLeft(st raft.Status) string {
-	left, timeout := formatDuration(st.TimeLeft()), formatDuration(st.Timeout)
+func (p cardsPanel) timeLeft(status raft.Status) string {
+	left, timeout := formatDuration(status.TimeLeft()), formatDuration(status.Timeout)
 	return firstFit(p.inner,
 		left+" left of "+timeout,
 		left+" of "+timeout,
@@ -254,6 +331,8 @@ func resetLabel(r raft.ResetReason) string {
 		return "save failed"
 	case raft.ResetRigged:
 		return "set by hand"
+	case raft.ResetPreVoteStarted:
+		return "pre-vote"
 	}
 	return r.String()
 }

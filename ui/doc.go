@@ -1,9 +1,18 @@
 // Package ui is the terminal user interface of raftplay, built on Bubble Tea.
 //
 // It shows every node of a running cluster as a card (role, term, vote, leader
-// and election-timer countdown), or as one line per node when cards do not
-// fit, with the directed link matrix and the latest events below. A red banner
-// on top reports broken safety rules, such as two leaders in one term.
+// and election-timer countdown, and a candidate's tally with each peer's
+// reply), or as one line per node when cards do not fit. Below the nodes go
+// as many panels as the terminal has room for: the directed link matrix, the
+// event feed that says why each election went as it did, the inspector of the
+// selected node's state file, timer and contacts, the failover metrics, and a
+// timeline of terms across the whole run. Keys show and hide each panel. A red
+// banner on top reports broken safety rules, such as two leaders in one term.
+//
+// Talk mode (Options.Talk, or the z key) draws high-contrast cards whose role
+// reads from a glyph as well as a color, and passes a presenter remote's
+// "next" to Options.OnAdvance. Colors follow the terminal's light or dark
+// background, and the NO_COLOR environment variable turns them off.
 //
 // Keys and the mouse drive the cluster. They pause it or change its slow-motion
 // factor, crash, restart (in one of four restart modes), freeze or thaw a node,

@@ -151,6 +151,29 @@ func (f *fakeCluster) HealAll() {
 	_ = f.record("HealAll()", func(s *cluster.Snapshot) { s.Links = fullLinks(len(s.Nodes)) })
 }
 
+func (f *fakeCluster) SetPreVote(on bool) {
+	_ = f.record(fmt.Sprintf("SetPreVote(%v)", on), func(s *cluster.Snapshot) { s.PreVote = on })
+}
+
+func (f *fakeCluster) SetCheckQuorum(on bool) {
+	_ = f.record(fmt.Sprintf("SetCheckQuorum(%v)", on), func(s *cluster.Snapshot) {
+		s.CheckQuorum = on
+	})
+}
+
+// TransferLeadership makes target lead the next term, followed by every
+// running node, as a finished transfer would.
+func (f *fakeCluster) TransferLeadership(target int) error {
+	return f.record(fmt.Sprintf("TransferLeadership(%d)", target), func(s *cluster.Snapshot) {
+		_, term := s.Leader()
+		for i := range s.Nodes {
+			st := &s.Nodes[i].Status
+			st.Term, st.Leader, st.Role = term+1, target, raft.Follower
+		}
+		s.Nodes[target-1].Status.Role = raft.Leader
+	})
+}
+
 // setAll cuts every link to and from id, or makes them all healthy.
 func setAll(s *cluster.Snapshot, id int, healthy bool) {
 	for other := range s.Nodes {

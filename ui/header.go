@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,55 +12,78 @@ import (
 	"github.com/raftplay/raftplay/raft"
 )
 
-// headerView returns the one-line summary of the whole cluster.
-func headerView(s cluster.Snapshot, width int) string {
-	separator := styleDim.Render(" │ ")
-	parts := []string{styleTitle.Render("raftplay")}
+// headerView returns the one-line summary of the whole cluster, in the
+// longest wording that fits: the title and the timer settings go first when
+// the line is short of room, and then the majority.
+func headerView(st styles, s cluster.Snapshot, width int) string {
+	separator := st.dim.Render(" │ ")
+	var paused []string
 	if s.Paused {
-		parts = append(parts, stylePaused.Render("PAUSED"))
+		paused = []string{st.paused.Render("PAUSED")}
 	}
 	if len(s.Nodes) == 0 {
-		parts = append(parts, styleDim.Render("waiting for the cluster"))
-	} else {
-		parts = append(parts, leaderSummary(s), upSummary(s), slowdownLabel(s.Slowdown))
+		parts := append([]string{st.title.Render("raftplay")}, paused...)
+		line := strings.Join(append(parts, st.dim.Render("waiting for the cluster")), separator)
+		return ansi.Truncate(line, width, "…")
 	}
-	line := strings.Join(parts, separator)
-	if timing := timingSummary(s); timing != "" {
-		line = firstFit(width, line+separator+timing, line)
-	}
+	state := []string{leaderSummary(st, s), upSummary(st, s, true), slowdownLabel(s.Slowdown),
+		optionsSummary(st, s)}
+	short := slices.Clone(state)
+	short[1] = upSummary(st, s, false)
+	title := append([]string{st.title.Render("raftplay")}, paused...)
+	full := strings.Join(append(slices.Clone(title), state...), separator)
+	line := firstFit(width,
+		full+separator+timingSummary(st, s),
+		full,
+		strings.Join(append(slices.Clone(title), short...), separator),
+		strings.Join(append(slices.Clone(paused), short...), separator))
 	return ansi.Truncate(line, width, "…")
 }
 
+// optionsSummary shows whether PreVote and CheckQuorum are on.
+func optionsSummary(st styles, s cluster.Snapshot) string {
+	option := func(name string, on bool) string {
+		if on {
+			return st.optionOn.Render(name + " on")
+		}
+		return st.optionOff.Render(name + " off")
+	}
+	return option("prevote", s.PreVote) + " " + option("checkquorum", s.CheckQuorum)
+}
+
 // timingSummary returns the timer settings, shown only where the header has room.
-func timingSummary(s cluster.Snapshot) string {
+func timingSummary(st styles, s cluster.Snapshot) string {
 	if s.ElectionTimeoutMax == 0 {
 		return ""
 	}
-	return styleDim.Render(fmt.Sprintf("election timeout %s–%s, heartbeat %s",
+	return st.dim.Render(fmt.Sprintf("election timeout %s–%s, heartbeat %s",
 		formatDuration(s.ElectionTimeoutMin), formatDuration(s.ElectionTimeoutMax),
 		formatDuration(s.Heartbeat)))
 }
 
 // leaderSummary names the leader and its term, or the highest term when no
 // node leads.
-func leaderSummary(s cluster.Snapshot) string {
+func leaderSummary(st styles, s cluster.Snapshot) string {
 	leader, term := s.Leader()
 	if leader == raft.None {
-		return styleNoLeader.Render("no leader") + fmt.Sprintf(", highest term %d", term)
+		return st.noLeader.Render("no leader") + fmt.Sprintf(", highest term %d", term)
 	}
-	text := styleHasLeader.Render("leader " + raft.NodeName(leader))
+	text := st.hasLeader.Render("leader " + raft.NodeName(leader))
 	if s.Nodes[leader-1].Frozen {
-		text += " " + styleFrozen.Render("FROZEN")
+		text += " " + st.frozen.Render("FROZEN")
 	}
 	return text + fmt.Sprintf(", term %d", term)
 }
 
-// upSummary counts running nodes against the majority, and warns when too few
-// run for any election to succeed.
-func upSummary(s cluster.Snapshot) string {
-	text := fmt.Sprintf("%d/%d up, majority %d", s.UpCount(), len(s.Nodes), s.Majority())
+// upSummary counts running nodes, against the majority when withMajority is
+// set, and warns when too few run for any election to succeed.
+func upSummary(st styles, s cluster.Snapshot, withMajority bool) string {
+	text := fmt.Sprintf("%d/%d up", s.UpCount(), len(s.Nodes))
+	if withMajority {
+		text += fmt.Sprintf(", majority %d", s.Majority())
+	}
 	if s.UpCount() < s.Majority() {
-		text += styleWarning.Render(" (no majority up)")
+		text += st.warning.Render(" (no majority up)")
 	}
 	return text
 }
@@ -78,11 +102,11 @@ func slowdownLabel(slowdown float64) string {
 
 // bannerView returns the red line that reports broken safety rules: the first
 // one, and how many more there are.
-func bannerView(violations []string, width int) string {
+func bannerView(st styles, violations []string, width int) string {
 	text := "SAFETY VIOLATED: " + violations[0]
 	if len(violations) > 1 {
 		text += fmt.Sprintf(" (and %d more)", len(violations)-1)
 	}
 	text = ansi.Truncate(oneLine(text), width, "…")
-	return styleBanner.Render(text + strings.Repeat(" ", max(width-ansi.StringWidth(text), 0)))
+	return st.banner.Render(text + strings.Repeat(" ", max(width-ansi.StringWidth(text), 0)))
 }

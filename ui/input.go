@@ -60,6 +60,23 @@ func (m Model) idleHandlers() []keyHandler {
 		{k.Loss, askForNode(actLoss)},
 		{k.Partition, Model.pressPartition},
 		{k.HealAll, runOp(Model.healAllOp)},
+		{k.Transfer, runOp(Model.transferOp)},
+		{k.PreVote, runOp(Model.preVoteOp)},
+		{k.CheckQuorum, runOp(Model.checkQuorumOp)},
+		{k.Events, togglePanel(panelFeed)},
+		{k.Inspector, togglePanel(panelInspector)},
+		{k.Metrics, togglePanel(panelMetrics)},
+		{k.Timeline, togglePanel(panelTimeline)},
+		{k.Filter, Model.pressFilter},
+		{k.Beats, Model.pressBeats},
+		{k.ScrollUp, scrollFeed(-1)},
+		{k.ScrollDown, scrollFeed(1)},
+		{k.PageUp, pageFeed(-1)},
+		{k.PageDown, pageFeed(1)},
+		{k.Top, Model.pressTop},
+		{k.Bottom, Model.pressBottom},
+		{k.Talk, Model.pressTalk},
+		{k.Advance, Model.pressAdvance},
 		{k.Help, Model.pressHelp},
 	}
 }
@@ -114,7 +131,8 @@ func (m Model) pressSelect(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func moveSelection(step int) func(Model, tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return func(m Model, _ tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.selectNode(m.neighbour(step))
-		return m, nil
+		inspect := m.inspectCmdIfDue()
+		return m, inspect
 	}
 }
 
@@ -200,7 +218,8 @@ func (m Model) finishNumber(id int) (tea.Model, tea.Cmd) {
 	if action == actSelect {
 		m.mode, m.typed = modeIdle, ""
 		m.selectNode(id)
-		return m, nil
+		inspect := m.inspectCmdIfDue()
+		return m, inspect
 	}
 	if id == m.selected {
 		m.typed = ""

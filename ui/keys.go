@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/raftplay/raftplay/cluster"
 	"github.com/raftplay/raftplay/raft"
@@ -40,8 +41,13 @@ type keyMap struct {
 	Restart  key.Binding
 	Freeze   key.Binding
 	Campaign key.Binding
+	Transfer key.Binding
 	Split    key.Binding
 	Spread   key.Binding
+
+	// Raft options of the whole cluster.
+	PreVote     key.Binding
+	CheckQuorum key.Binding
 
 	// Links.
 	Isolate   key.Binding
@@ -51,6 +57,26 @@ type keyMap struct {
 	Loss      key.Binding
 	Partition key.Binding
 	HealAll   key.Binding
+
+	// Panels below the nodes.
+	Events    key.Binding
+	Inspector key.Binding
+	Metrics   key.Binding
+	Timeline  key.Binding
+
+	// The event feed.
+	Filter     key.Binding // only the selected node's events
+	Beats      key.Binding // list heartbeats rather than only count them
+	ScrollUp   key.Binding
+	ScrollDown key.Binding
+	PageUp     key.Binding
+	PageDown   key.Binding
+	Top        key.Binding
+	Bottom     key.Binding // back to the newest event, following again
+
+	// Presenting.
+	Talk    key.Binding
+	Advance key.Binding // a presenter remote's "next", passed to Options.OnAdvance
 
 	Help key.Binding
 	Quit key.Binding
@@ -78,6 +104,7 @@ func newKeyMap() keyMap {
 		Restart:  binding("r", "restart node…", "r"),
 		Freeze:   binding("f", "freeze node", "f"),
 		Campaign: binding("n", "campaign now", "n"),
+		Transfer: binding("T", "transfer leadership", "T"),
 		Split:    binding("s", "split vote with…", "s"),
 		Spread:   binding("t", "spread timers", "t"),
 
@@ -88,6 +115,26 @@ func newKeyMap() keyMap {
 		Loss:      binding("L", "loss to…", "L"),
 		Partition: binding("p", "partitions…", "p"),
 		HealAll:   binding("H", "heal all links", "H"),
+
+		PreVote:     binding("P", "PreVote on", "P"),
+		CheckQuorum: binding("Q", "CheckQuorum on", "Q"),
+
+		Events:    binding("e", "events", "e"),
+		Inspector: binding("I", "inspector", "I"),
+		Metrics:   binding("m", "metrics", "m"),
+		Timeline:  binding("y", "timeline", "y"),
+
+		Filter:     binding("/", "only this node", "/"),
+		Beats:      binding("b", "list heartbeats", "b"),
+		ScrollUp:   binding("↑/k", "scroll events up", "up", "k"),
+		ScrollDown: binding("↓/j", "scroll events down", "down", "j"),
+		PageUp:     binding("pgup", "page up", "pgup"),
+		PageDown:   binding("pgdn", "page down", "pgdown"),
+		Top:        binding("home/g", "oldest event", "home", "g"),
+		Bottom:     binding("end/G", "follow newest", "end", "G"),
+
+		Talk:    binding("z", "talk mode", "z"),
+		Advance: binding(".", "advance", "."),
 
 		Help: binding("?", "all keys", "?"),
 		Quit: binding("q", "quit", "q", "ctrl+c"),
@@ -106,6 +153,7 @@ type keyContext struct {
 	nodes    int
 	selected int // node id, or raft.None when there are no nodes
 	node     cluster.NodeSnapshot
+	leader   int  // the running leader, or raft.None
 	isolated bool // whether every link to and from the selected node is cut
 	anyUp    bool
 	paused   bool
@@ -113,6 +161,14 @@ type keyContext struct {
 	mode     inputMode
 	typed    string // the digits of a node number typed so far
 	items    int    // menu items, while a menu is open
+
+	preVote, checkQuorum bool
+	talk                 bool
+	advance              bool // an Options.OnAdvance hook is set
+	shown                [panelCount]bool
+	filtered             bool // the feed shows only the selected node's events
+	beats                bool // the feed lists heartbeats
+	following            bool // the feed shows the newest events as they come
 }
 
 // update enables only the bindings that apply in ctx. A disabled binding never
@@ -125,6 +181,9 @@ func (k *keyMap) update(ctx keyContext) {
 	k.updateTime(ctx)
 	k.updateNode(ctx)
 	k.updateLinks(ctx)
+	k.updateOptions(ctx)
+	k.updatePanels(ctx)
+	k.updateFeed(ctx)
 	idle := ctx.mode == modeIdle
 	k.Help.SetEnabled(idle)
 }
@@ -136,6 +195,14 @@ func (k *keyMap) updateSelection(ctx keyContext) {
 	k.Select.SetEnabled(idle && ctx.nodes > 0)
 	k.Prev.SetEnabled(idle && ctx.nodes > 1)
 	k.Next.SetEnabled(idle && ctx.nodes > 1)
+	// In talk mode → is a presenter remote's "next", so it advances instead.
+	if ctx.talk {
+		k.Next.SetKeys("l", "tab")
+		k.Next.SetHelp("l/tab", "next node")
+	} else {
+		k.Next.SetKeys("right", "l", "tab")
+		k.Next.SetHelp("→/l/tab", "next node")
+	}
 }
 
 // updateInput sets up the keys of an awaited node number or an open menu.
@@ -197,6 +264,8 @@ func (k *keyMap) updateNode(ctx keyContext) {
 	k.Campaign.SetEnabled(electable)
 	k.Split.SetHelp("s", "split vote "+name+"+…")
 	k.Split.SetEnabled(electable && ctx.nodes > 1)
+	k.Transfer.SetHelp("T", "transfer to "+name)
+	k.Transfer.SetEnabled(electable && ctx.leader != raft.None)
 }
 
 func freezeHelp(frozen bool, name string) string {
@@ -230,7 +299,86 @@ func isolateHelp(isolated bool, name string) string {
 	return "isolate " + name
 }
 
-// ShortHelp lists the keys a newcomer needs first. The ? key shows the rest.
+func (k *keyMap) updateOptions(ctx keyContext) {
+	idle := ctx.mode == modeIdle && ctx.nodes > 0
+	k.PreVote.SetHelp("P", "PreVote "+onOff(!ctx.preVote))
+	k.PreVote.SetEnabled(idle)
+	k.CheckQuorum.SetHelp("Q", "CheckQuorum "+onOff(!ctx.checkQuorum))
+	k.CheckQuorum.SetEnabled(idle)
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+// updatePanels names what each panel key does now: show the panel, or hide it
+// when it is on screen.
+func (k *keyMap) updatePanels(ctx keyContext) {
+	idle := ctx.mode == modeIdle
+	for _, p := range []struct {
+		b    *key.Binding
+		id   panelID
+		name string
+	}{
+		{&k.Events, panelFeed, "events"},
+		{&k.Inspector, panelInspector, "inspector"},
+		{&k.Metrics, panelMetrics, "metrics"},
+		{&k.Timeline, panelTimeline, "timeline"},
+	} {
+		verb := "show "
+		if ctx.shown[p.id] {
+			verb = "hide "
+		}
+		p.b.SetHelp(p.b.Help().Key, verb+p.name)
+		p.b.SetEnabled(idle)
+	}
+	k.Talk.SetHelp("z", "talk mode "+onOff(!ctx.talk))
+	k.Talk.SetEnabled(idle)
+	k.updateAdvance(ctx)
+}
+
+// updateAdvance sets the keys of a presenter remote's "next": in talk mode the
+// remote's . → and page-down, and otherwise . alone, when a hook takes it.
+func (k *keyMap) updateAdvance(ctx keyContext) {
+	if ctx.talk {
+		k.Advance.SetKeys(".", "right", "pgdown")
+		k.Advance.SetHelp("./→/pgdn", "advance")
+	} else {
+		k.Advance.SetKeys(".")
+		k.Advance.SetHelp(".", "advance")
+	}
+	k.Advance.SetEnabled(ctx.mode == modeIdle && (ctx.talk || ctx.advance))
+}
+
+func (k *keyMap) updateFeed(ctx keyContext) {
+	feed := ctx.mode == modeIdle && ctx.shown[panelFeed]
+	name := raft.NodeName(ctx.selected)
+	if ctx.filtered {
+		k.Filter.SetHelp("/", "events of all nodes")
+	} else {
+		k.Filter.SetHelp("/", "only "+name+"'s events")
+	}
+	k.Filter.SetEnabled(feed && ctx.selected != raft.None)
+	k.Beats.SetHelp("b", "list heartbeats")
+	if ctx.beats {
+		k.Beats.SetHelp("b", "only count heartbeats")
+	}
+	k.Beats.SetEnabled(feed && !ctx.talk)
+	for _, b := range []*key.Binding{&k.ScrollUp, &k.ScrollDown, &k.PageUp, &k.Top} {
+		b.SetEnabled(feed)
+	}
+	k.PageDown.SetEnabled(feed && !ctx.talk) // talk mode's page-down advances
+	k.Bottom.SetEnabled(feed && !ctx.following)
+}
+
+// ShortHelp lists the keys a newcomer needs first: what can be done to the
+// selected node, then the selection and time, and last how to see every key
+// and quit. Only as many as fit the width are listed, and "? all keys • q quit"
+// always ends the line. In a menu or while a number is typed it lists the keys
+// of that input.
 func (k keyMap) ShortHelp() []key.Binding {
 	switch {
 	case k.Up.Enabled():
@@ -238,20 +386,63 @@ func (k keyMap) ShortHelp() []key.Binding {
 	case k.Cancel.Enabled():
 		return []key.Binding{k.Digit, k.Enter, k.Erase, k.Cancel, k.Quit}
 	}
-	return []key.Binding{k.Select, k.Help, k.Quit, k.Pause, k.Crash, k.Restart, k.Freeze,
-		k.CutBoth, k.Partition}
+	first := []key.Binding{k.Crash, k.Restart, k.Freeze, k.Campaign, k.Transfer, k.Isolate,
+		k.CutBoth, k.Select, k.Pause, k.Advance, k.Talk, k.Events, k.Inspector, k.Metrics,
+		k.Timeline, k.Partition}
+	return fitShortHelp(first, []key.Binding{k.Help, k.Quit}, k.width)
 }
 
-// helpGroups returns the bindings grouped by what they act on.
+// shortHelpSeparator is the width of help.Model's default ShortSeparator, " • ".
+const shortHelpSeparator = 3
+
+// fitShortHelp returns the enabled bindings of first, in order, that fit width
+// together with last, followed by last.
+func fitShortHelp(first, last []key.Binding, width int) []key.Binding {
+	used := 0
+	for _, b := range last {
+		used += shortItemWidth(b) + shortHelpSeparator
+	}
+	var out []key.Binding
+	for _, b := range first {
+		if !b.Enabled() {
+			continue
+		}
+		if w := shortItemWidth(b) + shortHelpSeparator; used+w <= width {
+			out = append(out, b)
+			used += w
+		}
+	}
+	return append(out, last...)
+}
+
+// shortItemWidth returns the width of "key description" in the short help.
+func shortItemWidth(b key.Binding) int {
+	return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
+}
+
+// helpGroups returns the bindings grouped by what they act on, the selected
+// node first and help and quit last.
 func (k keyMap) helpGroups() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Select, k.Prev, k.Next, k.Digit, k.Enter, k.Erase, k.Up, k.Down, k.Cancel},
-		{k.Pause, k.Faster, k.Slower},
 		{k.Crash, k.Restart, k.Freeze},
-		{k.Campaign, k.Split, k.Spread},
+		{k.Campaign, k.Transfer, k.Split, k.Spread},
 		{k.Isolate, k.CutBoth, k.CutOne, k.Delay, k.Loss, k.Partition, k.HealAll},
+		{k.Select, k.Prev, k.Next, k.Digit, k.Enter, k.Erase, k.Up, k.Down, k.Cancel},
+		{k.Pause, k.Faster, k.Slower, k.PreVote, k.CheckQuorum},
+		{k.Events, k.Inspector, k.Metrics, k.Timeline, k.Talk, k.Advance},
+		{k.Filter, k.Beats, pairHelp(k.ScrollUp, k.ScrollDown, "↑↓/kj", "scroll events"),
+			pairHelp(k.PageUp, k.PageDown, "pgup/dn", "page events"),
+			pairHelp(k.Top, k.Bottom, "home/end", "oldest/newest")},
 		{k.Help, k.Quit},
 	}
+}
+
+// pairHelp returns a binding that only the full help shows, naming the keys of
+// a and b in one line. It is enabled when either of them is.
+func pairHelp(a, b key.Binding, keys, desc string) key.Binding {
+	both := key.NewBinding(key.WithKeys(append(a.Keys(), b.Keys()...)...), key.WithHelp(keys, desc))
+	both.SetEnabled(a.Enabled() || b.Enabled())
+	return both
 }
 
 // FullHelp returns the groups of helpGroups stacked into as few lines as the

@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/raftplay/raftplay/raft"
+import (
+	"slices"
+
+	"github.com/raftplay/raftplay/raft"
+)
 
 // Sizes in terminal cells. A card's width and height include its border.
 const (
@@ -20,9 +24,10 @@ const (
 	minRowWidth    = 36 // a node line: nodeLineFixed, a short bar and a space
 	rowsHeadHeight = 1  // the column titles above the node lines
 
-	minBottomHeight  = 4  // the event list needs a title and a few events to be useful
+	minBottomHeight  = 4  // the event feed needs a title and a few events to be useful
 	tallBottomHeight = 12 // tall cards only when this much room is left below them
-	panelGap         = 2  // columns between the link view and the event list
+	talkBottomHeight = 6  // in talk mode, tall cards leave at least this much room
+	panelGap         = 2  // columns between two side-by-side panels
 )
 
 // layout is the division of the screen among the panels. The root model computes
@@ -51,53 +56,57 @@ type layout struct {
 	columnWidth int
 	columnRows  int // node lines in a full column
 
-	bottomTop    int // screen row of the link view and event list, or of a menu
+	bottomTop    int // screen row of the panels, or of a menu
 	bottomHeight int
-	linksWidth   int
-	linksMatrix  bool // a full matrix fits; otherwise only unhealthy links are listed
-	eventsWidth  int
+	sides        []placement // side-by-side panels, left to right
+	sideHeight   int         // the height of each of them
+	timeline     bool        // the timeline strip shows under them
+	linksMatrix  bool        // a full matrix fits; otherwise only unhealthy links are listed
 	helpHeight   int
-	fullHelp     bool // the full help is shown, rather than its one-line form
+	fullHelp     bool // the full help is shown in place of the panels
 }
 
-// planLayout computes the layout with the full help when it is asked for and
-// fits with the nodes drawn the same way, and with the one-line help
-// otherwise: opening the help must neither hide the cluster nor redraw it.
-func planLayout(width, height, nodes, fullHelpHeight int, showFullHelp, banner bool) layout {
-	short := computeLayout(width, height, nodes, 1, banner)
-	if showFullHelp {
-		l := computeLayout(width, height, nodes, fullHelpHeight, banner)
-		if !l.tooSmall && l.lines == short.lines {
-			l.fullHelp = true
-			return l
-		}
-	}
-	return short
+// screenRequest is everything the layout depends on.
+type screenRequest struct {
+	width, height, nodes int
+	helpHeight           int
+	banner, talk         bool
+	panels               panelSet
 }
 
-// computeLayout divides a width×height screen among the nodes and the panels
-// below them, with helpHeight lines kept for the help. Cards are used when
-// they leave room for the panels, and one line per node otherwise.
-func computeLayout(width, height, nodes, helpHeight int, banner bool) layout {
-	l := layout{width: width, height: height, helpHeight: helpHeight}
-	if banner {
+// planLayout computes the layout. The full help, when asked for, takes the
+// place of the panels below the nodes, and shows only when it fits there:
+// opening the help must neither hide the cluster nor redraw it.
+func planLayout(r screenRequest, fullHelpHeight int, showFullHelp bool) layout {
+	r.helpHeight = 1
+	l := computeLayout(r)
+	l.fullHelp = showFullHelp && !l.tooSmall && fullHelpHeight <= l.bottomHeight
+	return l
+}
+
+// computeLayout divides the screen among the nodes and the panels below them,
+// with r.helpHeight lines kept for the help. Cards are used when they leave
+// room for the panels, and one line per node otherwise.
+func computeLayout(r screenRequest) layout {
+	l := layout{width: r.width, height: r.height, helpHeight: r.helpHeight}
+	if r.banner {
 		l.bannerHeight = bannerHeight
 	}
-	if width < minWidth {
-		return l.markTooSmall(nodes)
+	if r.width < minWidth {
+		return l.markTooSmall(r.nodes)
 	}
-	room := height - l.fixedHeight()
-	if !l.planCards(nodes, room) {
+	room := r.height - l.fixedHeight()
+	if !l.planCards(r.nodes, room, r.talk) {
 		l = l.withoutCards()
-		l.planLines(nodes)
+		l.planLines(r.nodes)
 	}
 	if room-l.nodesHeight < minBottomHeight {
-		return l.markTooSmall(nodes)
+		return l.markTooSmall(r.nodes)
 	}
 	l.nodesTop = l.bannerHeight + headerHeight
 	l.bottomTop = l.nodesTop + l.nodesHeight
 	l.bottomHeight = room - l.nodesHeight
-	l.planBottom(nodes)
+	l.planBottom(r.nodes, r.panels)
 	return l
 }
 
@@ -107,8 +116,9 @@ func (l layout) fixedHeight() int {
 }
 
 // planCards lays out cards in room lines and reports whether they leave
-// minBottomHeight lines below them.
-func (l *layout) planCards(nodes, room int) bool {
+// minBottomHeight lines below them. Talk mode takes tall cards whenever they
+// leave talkBottomHeight lines.
+func (l *layout) planCards(nodes, room int, talk bool) bool {
 	l.perRow, l.rows = cardGrid(l.width, nodes)
 	if l.perRow < 1 {
 		return false
@@ -116,7 +126,8 @@ func (l *layout) planCards(nodes, room int) bool {
 	l.cardWidth = cardWidth(l.width, l.perRow)
 	l.cardLines = compactCardLines
 	roomBelowTall := room - l.rows*(tallCardLines+borderSize)
-	if l.cardWidth >= tallCardWidth && roomBelowTall >= tallBottomHeight {
+	if l.cardWidth >= tallCardWidth && roomBelowTall >= tallBottomHeight ||
+		talk && roomBelowTall >= talkBottomHeight {
 		l.cardLines = tallCardLines
 	}
 	l.cardHeight = l.cardLines + borderSize
@@ -144,15 +155,100 @@ func (l *layout) planLines(nodes int) {
 	l.nodesHeight = rowsHeadHeight + l.columnRows
 }
 
-// planBottom shares the bottom panels' width between the link view and the
-// event list.
-func (l *layout) planBottom(nodes int) {
-	l.linksMatrix = matrixHeight(nodes) <= l.bottomHeight && matrixWidth(nodes) <= l.width/2
-	l.linksWidth = listWidth
-	if l.linksMatrix {
-		l.linksWidth = max(matrixWidth(nodes), listWidth)
+// planBottom places the panels a person asked for, the one asked for last
+// first, as long as each fits whole. A side-by-side panel needs its minimum
+// width next to the others. The timeline needs its strip across the bottom,
+// with every side panel's minimum height left above it.
+func (l *layout) planBottom(nodes int, panels panelSet) {
+	var chosen []placement
+	used := -panelGap
+	for _, id := range panels.wanted() {
+		if id == panelTimeline {
+			l.timeline = l.timelineFits(chosen)
+			continue
+		}
+		for _, need := range panelNeeds(id, nodes, l.width) {
+			if used+panelGap+need.minWidth <= l.width && need.minHeight <= l.roomAbove(l.timeline) {
+				chosen = append(chosen, need)
+				used += panelGap + need.minWidth
+				break
+			}
+		}
 	}
-	l.eventsWidth = l.width - l.linksWidth - panelGap
+	l.sideHeight = l.roomAbove(l.timeline)
+	l.arrangeSides(chosen, l.width-used)
+}
+
+// roomAbove returns the height left for side panels.
+func (l layout) roomAbove(timeline bool) int {
+	if timeline {
+		return l.bottomHeight - timelineHeight
+	}
+	return l.bottomHeight
+}
+
+func (l layout) timelineFits(chosen []placement) bool {
+	for _, p := range chosen {
+		if p.minHeight > l.bottomHeight-timelineHeight {
+			return false
+		}
+	}
+	return l.bottomHeight >= timelineHeight
+}
+
+// arrangeSides puts the chosen panels in screen order, each at its minimum
+// width, and shares out the width left over.
+func (l *layout) arrangeSides(chosen []placement, spare int) {
+	l.sides = nil
+	for _, id := range screenOrder {
+		if i := slices.IndexFunc(chosen, func(p placement) bool { return p.id == id }); i >= 0 {
+			p := chosen[i]
+			p.width = p.minWidth
+			l.linksMatrix = l.linksMatrix || p.matrix
+			l.sides = append(l.sides, p)
+		}
+	}
+	l.giveSpare(spare)
+	x := 0
+	for i := range l.sides {
+		l.sides[i].x = x
+		x += l.sides[i].width + panelGap
+	}
+}
+
+// giveSpare shares the spare width evenly among the panels that take the
+// rest, the leftmost getting what does not divide, or gives it all to the last
+// panel when none does.
+func (l *layout) giveSpare(spare int) {
+	var takers []int
+	for i, p := range l.sides {
+		if p.takesTheRest {
+			takers = append(takers, i)
+		}
+	}
+	if len(takers) == 0 && len(l.sides) > 0 {
+		takers = []int{len(l.sides) - 1}
+	}
+	for j, i := range takers {
+		share := spare / len(takers)
+		if j < spare%len(takers) {
+			share++
+		}
+		l.sides[i].width += share
+	}
+}
+
+// sideIndex returns the index in sides of panel id, or -1 when it is not shown.
+func (l layout) sideIndex(id panelID) int {
+	return slices.IndexFunc(l.sides, func(p placement) bool { return p.id == id })
+}
+
+// onScreen reports whether panel id is drawn.
+func (l layout) onScreen(id panelID) bool {
+	if id == panelTimeline {
+		return l.timeline
+	}
+	return l.sideIndex(id) >= 0
 }
 
 // markTooSmall records the smallest size that fits: the current width if it is
@@ -229,8 +325,10 @@ func (l layout) lineNodeAt(x, y int) int {
 
 // linkAt returns the directed link whose matrix cell covers the cell at column x
 // and row y of the screen, and whether there is one. The diagonal has none.
+// The link view, when shown, is the leftmost panel.
 func (l layout) linkAt(x, y, nodes int) (from, to int, ok bool) {
-	if l.tooSmall || !l.linksMatrix || x < matrixLabelWidth {
+	if l.tooSmall || l.fullHelp || !l.linksMatrix || l.sideIndex(panelLinks) != 0 ||
+		x < matrixLabelWidth {
 		return 0, 0, false
 	}
 	from = y - l.bottomTop - matrixFirstRow + 1
@@ -239,6 +337,17 @@ func (l layout) linkAt(x, y, nodes int) (from, to int, ok bool) {
 		return 0, 0, false
 	}
 	return from, to, true
+}
+
+// inFeed reports whether the cell at column x and row y of the screen is in
+// the event feed.
+func (l layout) inFeed(x, y int) bool {
+	i := l.sideIndex(panelFeed)
+	if l.tooSmall || l.fullHelp || i < 0 {
+		return false
+	}
+	p := l.sides[i]
+	return x >= p.x && x < p.x+p.width && y >= l.bottomTop && y < l.bottomTop+l.sideHeight
 }
 
 // menuItemAt returns the index of the menu item drawn on row y of the screen,

@@ -38,87 +38,87 @@ func matrixHeight(nodes int) int { return matrixFirstRow + nodes + matrixLegend 
 
 // linksView shows the link matrix when the layout has room for it, and the list
 // of unhealthy links under it or, when it does not fit, alone.
-func linksView(s cluster.Snapshot, selected int, l layout) string {
+func linksView(st styles, s cluster.Snapshot, selected, width, height int, matrix bool) string {
 	var lines []string
-	if l.linksMatrix {
-		lines = matrixLines(s, selected)
-		lines = append(lines, collapseItems(unhealthyItems(s), l.bottomHeight-len(lines))...)
+	if matrix {
+		lines = matrixLines(st, s, selected)
+		lines = append(lines, collapseItems(st, unhealthyItems(st, s), height-len(lines))...)
 	} else {
-		lines = listLines(s, l.bottomHeight)
+		lines = listLines(st, s, height)
 	}
-	return fitBlock(lines, l.linksWidth, l.bottomHeight)
+	return fitBlock(lines, width, height)
 }
 
-func matrixLines(s cluster.Snapshot, selected int) []string {
-	lines := []string{styleBold.Render("links") + styleDim.Render(" (row → column)")}
+func matrixLines(st styles, s cluster.Snapshot, selected int) []string {
+	lines := []string{st.bold.Render("links") + st.dim.Render(" (row → column)")}
 	header := strings.Repeat(" ", matrixLabelWidth)
 	for _, n := range s.Nodes {
-		header += nodeLabel(n.ID, selected, matrixCellWidth)
+		header += nodeLabel(st, n.ID, selected, matrixCellWidth)
 	}
 	lines = append(lines, header)
 	for _, from := range s.Nodes {
-		lines = append(lines, matrixRow(s, from.ID, selected))
+		lines = append(lines, matrixRow(st, s, from.ID, selected))
 	}
 	return append(lines,
-		styleDelivered.Render(markDelivered)+" delivered  "+styleCut.Render(markCut)+" cut",
-		styleDegraded.Render(markDelayed)+" delayed  "+styleDegraded.Render(markLossy)+" lossy  "+
-			styleDegraded.Render(markDegraded)+" both")
+		st.delivered.Render(markDelivered)+" delivered  "+st.cut.Render(markCut)+" cut",
+		st.degraded.Render(markDelayed)+" delayed  "+st.degraded.Render(markLossy)+" lossy  "+
+			st.degraded.Render(markDegraded)+" both")
 }
 
-func matrixRow(s cluster.Snapshot, from, selected int) string {
+func matrixRow(st styles, s cluster.Snapshot, from, selected int) string {
 	var b strings.Builder
-	b.WriteString(nodeLabel(from, selected, -matrixLabelWidth))
+	b.WriteString(nodeLabel(st, from, selected, -matrixLabelWidth))
 	for _, to := range s.Nodes {
 		b.WriteString(strings.Repeat(" ", matrixCellWidth-1))
-		b.WriteString(linkMark(s, from, to.ID))
+		b.WriteString(linkMark(st, s, from, to.ID))
 	}
 	if isIsolated(s, from) {
-		b.WriteString(styleCut.Render(isolatedMark))
+		b.WriteString(st.cut.Render(isolatedMark))
 	}
 	return b.String()
 }
 
 // nodeLabel pads "n3" to width (left-aligned when width is negative), in the
 // selection color for the selected node.
-func nodeLabel(id, selected, width int) string {
+func nodeLabel(st styles, id, selected, width int) string {
 	label := fmt.Sprintf("%*s", width, raft.NodeName(id))
 	if id == selected {
-		return styleSelected.Render(label)
+		return st.selected.Render(label)
 	}
 	return label
 }
 
-func linkMark(s cluster.Snapshot, from, to int) string {
+func linkMark(st styles, s cluster.Snapshot, from, to int) string {
 	link := linkState(s, from, to)
 	switch {
 	case from == to:
-		return styleSelf.Render(markSelf)
+		return st.self.Render(markSelf)
 	case link.Cut:
-		return styleCut.Render(markCut)
+		return st.cut.Render(markCut)
 	case link.Delay > 0 && link.Loss > 0:
-		return styleDegraded.Render(markDegraded)
+		return st.degraded.Render(markDegraded)
 	case link.Delay > 0:
-		return styleDegraded.Render(markDelayed)
+		return st.degraded.Render(markDelayed)
 	case link.Loss > 0:
-		return styleDegraded.Render(markLossy)
+		return st.degraded.Render(markLossy)
 	}
-	return styleDelivered.Render(markDelivered)
+	return st.delivered.Render(markDelivered)
 }
 
 // listLines lists the unhealthy links under a title, for when the matrix does
 // not fit.
-func listLines(s cluster.Snapshot, height int) []string {
-	lines := []string{styleBold.Render("unhealthy links")}
-	items := unhealthyItems(s)
+func listLines(st styles, s cluster.Snapshot, height int) []string {
+	lines := []string{st.bold.Render("unhealthy links")}
+	items := unhealthyItems(st, s)
 	if len(items) == 0 {
-		return append(lines, styleDim.Render("none: all healthy"))
+		return append(lines, st.dim.Render("none: all healthy"))
 	}
-	return append(lines, collapseItems(items, height-1)...)
+	return append(lines, collapseItems(st, items, height-1)...)
 }
 
 // collapseItems returns at most room items, the last of them a count of the
 // ones left out when there are too many.
-func collapseItems(items []string, room int) []string {
+func collapseItems(st styles, items []string, room int) []string {
 	if room <= 0 {
 		return nil
 	}
@@ -126,23 +126,23 @@ func collapseItems(items []string, room int) []string {
 		return items
 	}
 	shown := room - 1
-	more := styleDim.Render(fmt.Sprintf("+%d more", len(items)-shown))
+	more := st.dim.Render(fmt.Sprintf("+%d more", len(items)-shown))
 	return append(items[:shown:shown], more)
 }
 
 // unhealthyItems lists isolated nodes, then every other link that is cut,
 // delayed or lossy, with its state: "n1↔n3 cut" where both directions share
 // it, "n1→n3 delayed 50ms" where only one direction has it.
-func unhealthyItems(s cluster.Snapshot) []string {
+func unhealthyItems(st styles, s cluster.Snapshot) []string {
 	var isolated, items []string
 	for i, a := range s.Nodes {
 		if isIsolated(s, a.ID) {
-			isolated = append(isolated, styleCut.Render(raft.NodeName(a.ID)+" isolated"))
+			isolated = append(isolated, st.cut.Render(raft.NodeName(a.ID)+" isolated"))
 			continue
 		}
 		for _, b := range s.Nodes[i+1:] {
 			if !isIsolated(s, b.ID) {
-				items = append(items, pairItems(s, a.ID, b.ID)...)
+				items = append(items, pairItems(st, s, a.ID, b.ID)...)
 			}
 		}
 	}
@@ -150,36 +150,36 @@ func unhealthyItems(s cluster.Snapshot) []string {
 }
 
 // pairItems describes the unhealthy links between a and b, if any.
-func pairItems(s cluster.Snapshot, a, b int) []string {
+func pairItems(st styles, s cluster.Snapshot, a, b int) []string {
 	ab, ba := linkState(s, a, b), linkState(s, b, a)
 	if ab.String() == ba.String() {
 		if ab.Healthy() {
 			return nil
 		}
-		return []string{linkItem(linkName(a, b, true), ab)}
+		return []string{linkItem(st, linkName(a, b, true), ab)}
 	}
 	var items []string
 	if !ab.Healthy() {
-		items = append(items, linkItem(linkName(a, b, false), ab))
+		items = append(items, linkItem(st, linkName(a, b, false), ab))
 	}
 	if !ba.Healthy() {
-		items = append(items, linkItem(linkName(b, a, false), ba))
+		items = append(items, linkItem(st, linkName(b, a, false), ba))
 	}
 	return items
 }
 
-func linkItem(name string, link cluster.Link) string {
-	return linkStyle(link).Render(name + " " + link.String())
+func linkItem(st styles, name string, link cluster.Link) string {
+	return linkStyle(st, link).Render(name + " " + link.String())
 }
 
-func linkStyle(link cluster.Link) lipgloss.Style {
+func linkStyle(st styles, link cluster.Link) lipgloss.Style {
 	switch {
 	case link.Cut:
-		return styleCut
+		return st.cut
 	case link.Healthy():
-		return styleDelivered
+		return st.delivered
 	}
-	return styleDegraded
+	return st.degraded
 }
 
 // linkName returns "n1↔n3" for a link both ways and "n1→n3" for one direction.

@@ -98,30 +98,30 @@ func menuOffset(cursor, items, room int) int {
 }
 
 // view draws the menu in a block of exactly width×height cells.
-func (s menuState) view(width, height int) string {
+func (s menuState) view(st styles, width, height int) string {
 	items := s.items()
-	lines := []string{styleMenuTitle.Render(s.title())}
+	lines := []string{st.menuTitle.Render(s.title())}
 	nameWidth := 0
 	for _, item := range items {
 		nameWidth = max(nameWidth, ansi.StringWidth(item.name))
 	}
 	offset := menuOffset(s.cursor, len(items), height-menuFirstItem)
 	for i := offset; i < len(items) && len(lines) < height; i++ {
-		lines = append(lines, menuLine(i, items[i], nameWidth, i == s.cursor))
+		lines = append(lines, menuLine(st, i, items[i], nameWidth, i == s.cursor))
 	}
 	return fitBlock(lines, width, height)
 }
 
 // menuLine draws an item with its number, the key that chooses it. The
 // highlighted item has a marker as well as a color.
-func menuLine(i int, item menuItem, nameWidth int, highlighted bool) string {
+func menuLine(st styles, i int, item menuItem, nameWidth int, highlighted bool) string {
 	marker := "  "
 	if highlighted {
 		marker = "> "
 	}
 	text := fmt.Sprintf("%s%d %-*s  %s", marker, i+1, nameWidth, item.name, item.about)
 	if highlighted {
-		return styleMenuChosen.Render(text)
+		return st.menuChosen.Render(text)
 	}
 	return text
 }

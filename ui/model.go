@@ -41,6 +41,11 @@ type Cluster interface {
 	SetLoss(from, to int, p float64) error        // p from 0 to 1
 	ApplyPreset(p cluster.Preset) (string, error)
 	HealAll()
+
+	// Raft options and leadership.
+	SetPreVote(on bool)
+	SetCheckQuorum(on bool)
+	TransferLeadership(target int) error // the leader hands over to target
 }
 
 // inputMode is the target of key presses: the cluster, a node number being
@@ -71,6 +76,7 @@ type statusLine struct {
 type Model struct {
 	cluster Cluster
 	events  <-chan cluster.Event
+	opts    Options
 
 	snap     cluster.Snapshot
 	selected int // node id, or raft.None while the cluster has no nodes
@@ -79,11 +85,27 @@ type Model struct {
 	typed    string       // the digits typed so far in modeNumber
 	menu     menuState    // the menu open in modeMenu
 	status   statusLine
-	log      eventLog
 
 	// violations holds the safety violations reported by events. Snapshots
 	// list them too, but an event may arrive before the next snapshot.
 	violations []string
+
+	// origin is the cluster time the feed and the timeline count from: the
+	// first snapshot's, or the first event's when that is earlier.
+	origin    time.Time
+	feed      feed
+	filtered  bool // the feed shows only the selected node's events
+	timeline  timeline
+	failovers failoverClock
+	elections electionStats
+	rates     rateMeter
+	inspector inspector
+	panels    panelSet
+
+	dark    bool // the terminal's background, as it last reported it
+	noColor bool // the NO_COLOR environment variable is set
+	talk    bool
+	st      styles
 
 	width, height int
 	layout        layout
@@ -95,21 +117,32 @@ type Model struct {
 
 // New returns a Model that shows c, drives it with keys and the mouse, and
 // lists the events read from events until that channel is closed. It takes a
-// first snapshot right away, so the first frame is not empty.
-func New(c Cluster, events <-chan cluster.Event) Model {
-	h := help.New()
-	h.Styles = helpStyles()
-	m := Model{cluster: c, events: events, keys: newKeyMap(), help: h}
-	m.applySnapshot(c.Snapshot())
+// first snapshot right away, so the first frame is not empty. opts is
+// optional: New(c, events) uses the defaults, and when several are given the
+// last one applies.
+func New(c Cluster, events <-chan cluster.Event, opts ...Options) Model {
+	m := Model{cluster: c, events: events, keys: newKeyMap(), help: help.New(),
+		feed: newFeed(), panels: defaultPanels(), dark: true, noColor: noColorRequested()}
+	if len(opts) > 0 {
+		m.opts = opts[len(opts)-1]
+	}
+	m.talk = m.opts.Talk
+	first := c.Snapshot()
+	m.origin = first.Time
+	m.failovers = newFailoverClock(first)
+	m.restyle()
+	m.applySnapshot(first)
 	return m
 }
 
-// Init starts the snapshot tick and the event reader.
+// Init starts the snapshot tick and the event reader, and asks the terminal
+// for its background color.
 func (m Model) Init() tea.Cmd {
-	if m.events == nil {
-		return tick(m.cluster)
+	cmds := []tea.Cmd{tick(m.cluster), tea.RequestBackgroundColor}
+	if m.events != nil {
+		cmds = append(cmds, readEvents(m.events))
 	}
-	return tea.Batch(tick(m.cluster), readEvents(m.events))
+	return tea.Batch(cmds...)
 }
 
 // Update implements tea.Model.
@@ -121,12 +154,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case tea.MouseClickMsg:
 		return m.handleClick(msg)
+	case tea.MouseWheelMsg:
+		return m.handleWheel(msg)
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.restyle()
+		return m, nil
 	case tickMsg:
 		return m.handleTick(msg)
 	case eventsMsg:
 		return m.handleEvents(msg)
 	case opDoneMsg:
 		return m.handleOpDone(msg)
+	case stateReadMsg:
+		return m.handleStateRead(msg)
+	case advancedMsg:
+		return m.handleAdvanced()
 	}
 	return m, nil
 }
@@ -137,17 +180,21 @@ func (m Model) handleResize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// handleTick shows the new snapshot, counts the heartbeats and messages in it,
+// and reads the selected node's state file again when it is due.
 func (m Model) handleTick(msg tickMsg) (tea.Model, tea.Cmd) {
 	m.applySnapshot(msg.snap)
-	return m, tick(m.cluster)
+	m.rates.observe(m.snap)
+	if m.feed.countBeats(m.snap, m.feed.scroll.beats && !m.talk) {
+		m.renderFeed()
+	}
+	inspect := m.inspectCmdIfDue()
+	return m, tea.Batch(tick(m.cluster), inspect)
 }
 
 func (m Model) handleEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	for _, e := range msg.events {
-		m.log.add(e)
-		if e.Kind == cluster.EventSafetyViolation && !slices.Contains(m.violations, e.Text) {
-			m.violations = append(m.violations, e.Text)
-		}
+		m.observe(e)
 	}
 	m.sync() // a violation adds the banner
 	if msg.closed {
@@ -155,6 +202,20 @@ func (m Model) handleEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	return m, readEvents(m.events)
+}
+
+// observe passes e to every panel that keeps a history.
+func (m *Model) observe(e cluster.Event) {
+	if m.feed.seq == 0 && len(m.timeline.marks) == 0 && e.Time.Before(m.origin) {
+		m.origin = e.Time
+	}
+	m.feed.add(e)
+	m.timeline.observe(e)
+	m.failovers.observe(e)
+	m.elections.observe(e)
+	if e.Kind == cluster.EventSafetyViolation && !slices.Contains(m.violations, e.Text) {
+		m.violations = append(m.violations, e.Text)
+	}
 }
 
 // handleOpDone reports the result of an operation. A success does not replace
@@ -209,21 +270,55 @@ func (m Model) allViolations() []string {
 
 // sync brings the key bindings and the layout up to date with the model, since
 // both depend on the selected node, the input mode, the node count, the
-// banner, the help and the size.
+// banner, the help, the panels and the size. The keys of the event feed depend
+// on whether the layout shows it, so a second pass settles them.
 func (m *Model) sync() {
-	m.keys.update(m.keyContext())
-	m.layout = planLayout(m.width, m.height, len(m.snap.Nodes), max(m.keys.fullHelpHeight(), 1),
-		m.help.ShowAll, len(m.allViolations()) > 0)
-	m.cards.setSize(m.layout)
-	m.nodeLines.setSize(m.layout)
+	for range 2 {
+		m.keys.update(m.keyContext())
+		m.layout = planLayout(screenRequest{width: m.width, height: m.height,
+			nodes: len(m.snap.Nodes), banner: len(m.allViolations()) > 0, talk: m.talk,
+			panels: m.panels}, max(m.keys.fullHelpHeight(), 1), m.help.ShowAll)
+	}
+	m.cards.setSize(m.layout, m.st, m.talk)
+	m.nodeLines.setSize(m.layout, m.st, m.talk)
 	m.help.SetWidth(m.width)
+	m.renderFeed()
+}
+
+// restyle rebuilds the styles for the background, NO_COLOR and talk mode.
+func (m *Model) restyle() {
+	m.st = newStyles(newPalette(m.dark, m.noColor, m.talk), m.noColor)
+	m.help.Styles = m.st.help()
+	m.feed.scroll.talk = m.talk
+	m.sync()
+}
+
+// renderFeed wraps the feed to its place on screen.
+func (m *Model) renderFeed() {
+	width, height := feedMinWidth, feedMinHeight
+	if i := m.layout.sideIndex(panelFeed); i >= 0 {
+		width, height = m.layout.sides[i].width, m.layout.sideHeight
+	}
+	m.feed.nodes, m.feed.quorum = len(m.snap.Nodes), m.snap.Majority()
+	m.feed.scroll.filter = raft.None
+	if m.filtered {
+		m.feed.scroll.filter = m.selected
+	}
+	m.feed.render(m.st, m.origin, width, height)
 }
 
 func (m Model) keyContext() keyContext {
+	leader, _ := m.snap.Leader()
 	ctx := keyContext{
-		width: m.width, nodes: len(m.snap.Nodes), selected: m.selected,
+		width: m.width, nodes: len(m.snap.Nodes), selected: m.selected, leader: leader,
 		anyUp: m.snap.UpCount() > 0, paused: m.snap.Paused, slowdown: m.snap.Slowdown,
 		mode: m.mode, typed: m.typed, items: len(m.menu.items()),
+		preVote: m.snap.PreVote, checkQuorum: m.snap.CheckQuorum, talk: m.talk,
+		advance: m.opts.OnAdvance != nil, filtered: m.filtered,
+		beats: m.feed.scroll.beats, following: m.feed.scroll.following,
+	}
+	for id := range panelCount {
+		ctx.shown[id] = m.layout.onScreen(id)
 	}
 	if n, ok := m.selectedNode(); ok {
 		ctx.node = n

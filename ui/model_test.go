@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -69,12 +70,19 @@ func keyPress(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "space":
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "L":
-		return tea.KeyPressMsg{Code: 'l', ShiftedCode: 'L', Mod: tea.ModShift, Text: "L"}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	case "H":
-		return tea.KeyPressMsg{Code: 'h', ShiftedCode: 'H', Mod: tea.ModShift, Text: "H"}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	}
+	if r := []rune(k)[0]; len(k) == 1 && unicode.IsUpper(r) {
+		return tea.KeyPressMsg{Code: unicode.ToLower(r), ShiftedCode: r, Mod: tea.ModShift, Text: k}
 	}
 	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
 }
@@ -83,7 +91,8 @@ func screen(m Model) string { return ansi.Strip(m.View().Content) }
 
 func TestKeyPressHelperMatchesBindingNames(t *testing.T) {
 	keys := []string{"left", "right", "tab", "shift+tab", "esc", "enter", "backspace", "up", "down",
-		"space", "ctrl+c", "H", "L", "?", "+", "-", "3"}
+		"space", "ctrl+c", "H", "L", "?", "+", "-", "3", "P", "Q", "T", "I", "G", "pgup", "pgdown",
+		"home", "end", "/", ".", "z", "e", "m", "y", "b"}
 	for _, k := range keys {
 		if got := keyPress(k).String(); got != k {
 			t.Errorf("keyPress(%q).String() = %q", k, got)

@@ -25,7 +25,8 @@ func (m Model) handleClick(msg tea.MouseClickMsg) (tea.Model, tea.Cmd) {
 	}
 	if id := m.layout.nodeAt(msg.X, msg.Y, len(m.snap.Nodes)); id != raft.None {
 		m.selectNode(id)
-		return m, nil
+		inspect := m.inspectCmdIfDue()
+		return m, inspect
 	}
 	if from, to, ok := m.layout.linkAt(msg.X, msg.Y, len(m.snap.Nodes)); ok {
 		return m.start(m.linkOp(true, from, to))
@@ -39,5 +40,25 @@ func (m Model) clickMenu(y int) (tea.Model, tea.Cmd) {
 	if i := m.layout.menuItemAt(y, offset, items); i >= 0 {
 		return m.chooseMenuItem(i)
 	}
+	return m, nil
+}
+
+// wheelLines is how many lines one turn of the mouse wheel scrolls the feed.
+const wheelLines = 3
+
+// handleWheel scrolls the event feed when the pointer is over it.
+func (m Model) handleWheel(msg tea.MouseWheelMsg) (tea.Model, tea.Cmd) {
+	if m.mode != modeIdle || !m.layout.inFeed(msg.X, msg.Y) {
+		return m, nil
+	}
+	switch msg.Button {
+	case tea.MouseWheelUp:
+		m.feed.scroll.scrollBy(-wheelLines)
+	case tea.MouseWheelDown:
+		m.feed.scroll.scrollBy(wheelLines)
+	default:
+		return m, nil
+	}
+	m.sync()
 	return m, nil
 }

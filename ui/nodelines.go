@@ -25,9 +25,12 @@ type nodeLinesPanel struct {
 	columnRows  int
 	columnWidth int
 	timerWidth  int
+	st          styles
+	talk        bool
 }
 
-func (p *nodeLinesPanel) setSize(l layout) {
+func (p *nodeLinesPanel) setSize(l layout, st styles, talk bool) {
+	p.st, p.talk = st, talk
 	p.columns, p.columnRows, p.columnWidth = l.columns, l.columnRows, l.columnWidth
 	p.timerWidth = max(l.columnWidth-nodeLineFixed-1, 1) // one space before the next column
 }
@@ -36,7 +39,7 @@ func (p nodeLinesPanel) view(s cluster.Snapshot, selected int) string {
 	columns := make([]string, 0, p.columns)
 	for start := 0; start < len(s.Nodes); start += p.columnRows {
 		end := min(start+p.columnRows, len(s.Nodes))
-		lines := []string{styleDim.Render(nodeLineHead)}
+		lines := []string{p.st.dim.Render(nodeLineHead)}
 		for _, n := range s.Nodes[start:end] {
 			lines = append(lines, p.line(n, n.ID == selected))
 		}
@@ -49,26 +52,29 @@ func (p nodeLinesPanel) view(s cluster.Snapshot, selected int) string {
 // marked with ">" as well as a color.
 func (p nodeLinesPanel) line(n cluster.NodeSnapshot, selected bool) string {
 	marker, name := " ", fmt.Sprintf("%-4s", raft.NodeName(n.ID))
+	if p.talk {
+		marker = roleGlyph(n)
+	}
 	if selected {
-		marker, name = styleSelected.Render(">"), styleSelected.Render(name)
+		marker, name = p.st.selected.Render(">"), p.st.selected.Render(name)
 	}
 	if !n.Up {
 		return marker + name + p.downFields(n)
 	}
-	st := n.Status
-	role := roleStyle(st.Role).Render(fmt.Sprintf("%-10s", st.Role))
+	status := n.Status
+	role := p.st.role(status.Role).Render(fmt.Sprintf("%-10s", shortRoleName(status.Role)))
 	fields := fmt.Sprintf("%-5d%-5s%-5s",
-		st.Term, raft.NodeName(st.VotedFor), raft.NodeName(st.Leader))
+		status.Term, raft.NodeName(status.VotedFor), raft.NodeName(status.Leader))
 	return marker + name + role + fields + p.timer(n)
 }
 
 // downFields shows the term and vote in the state file, as a down card does.
 func (p nodeLinesPanel) downFields(n cluster.NodeSnapshot) string {
-	role := styleDown.Render(fmt.Sprintf("%-10s", "DOWN"))
-	fields := styleDim.Render(fmt.Sprintf("%-5d%-5s%-5s",
+	role := p.st.down.Render(fmt.Sprintf("%-10s", "DOWN"))
+	fields := p.st.dim.Render(fmt.Sprintf("%-5d%-5s%-5s",
 		n.Persisted.Term, raft.NodeName(n.Persisted.VotedFor), raft.NodeName(raft.None)))
 	if n.Err != "" {
-		return role + fields + styleWarning.Render("failed")
+		return role + fields + p.st.warning.Render("failed")
 	}
 	return role + fields + "crashed"
 }
@@ -76,9 +82,9 @@ func (p nodeLinesPanel) downFields(n cluster.NodeSnapshot) string {
 func (p nodeLinesPanel) timer(n cluster.NodeSnapshot) string {
 	switch {
 	case n.Frozen:
-		return styleFrozen.Render("FROZEN")
+		return p.st.frozen.Render("FROZEN")
 	case n.Status.Role == raft.Leader:
 		return firstFit(p.timerWidth, "sending heartbeats", "leading")
 	}
-	return timerBar(n.Status, p.timerWidth)
+	return timerBar(p.st, n.Status, p.timerWidth)
 }

@@ -184,3 +184,35 @@ func (m Model) toggleOp(delivering bool, name string, cut, heal func(Cluster) er
 	return operation{action: "heal " + name,
 		run: func() (string, error) { return "healed " + name, heal(c) }}
 }
+
+// transferOp asks the leader to hand over to the selected node.
+func (m Model) transferOp() operation {
+	c, id := m.cluster, m.selected
+	name := raft.NodeName(id)
+	leader, _ := m.snap.Leader()
+	done := fmt.Sprintf("%s told %s to campaign at once: watch it win the next term",
+		raft.NodeName(leader), name)
+	return operation{action: "transfer leadership to " + name,
+		run: func() (string, error) { return done, c.TransferLeadership(id) }}
+}
+
+func (m Model) preVoteOp() operation {
+	c, on := m.cluster, !m.snap.PreVote
+	done := "PreVote off: a node whose timer runs out raises its term at once"
+	if on {
+		done = "PreVote on: a node asks for pre-votes before it raises its term"
+	}
+	return operation{action: "turn PreVote " + onOff(on),
+		run: func() (string, error) { c.SetPreVote(on); return done, nil }}
+}
+
+func (m Model) checkQuorumOp() operation {
+	c, on := m.cluster, !m.snap.CheckQuorum
+	done := "CheckQuorum off: leaders keep leading without a majority, and followers vote when asked"
+	if on {
+		done = "CheckQuorum on: a leader without a majority steps down, and followers ignore " +
+			"candidates while their leader is live"
+	}
+	return operation{action: "turn CheckQuorum " + onOff(on),
+		run: func() (string, error) { c.SetCheckQuorum(on); return done, nil }}
+}

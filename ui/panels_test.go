@@ -13,7 +13,8 @@ import (
 )
 
 func TestEventLogSkipsNoise(t *testing.T) {
-	var l eventLog
+	l := newFeed()
+	l.nodes, l.quorum = 5, 3
 	for _, e := range demoEvents() {
 		l.add(e)
 	}
@@ -24,14 +25,15 @@ func TestEventLogSkipsNoise(t *testing.T) {
 	want := []string{
 		"n1 started an election for term 3 (its 187ms timeout ran out)",
 		"n4 started an election for term 3 (its 201ms timeout ran out)",
-		"n2 voted for n1 in term 3",
+		"n2 voted for n1 in term 3 · timer reset",
 		"n4 rejected n1 in term 3: already voted for n4 in term 3",
-		"n5 voted for n1 in term 3",
-		"n1 won the election for term 3 with 3 votes",
+		"n5 voted for n1 in term 3 · timer reset",
+		"n1 won the election for term 3 with 3 of 5 votes",
 		"n4 became follower of n1 in term 3", // a candidate gave up; n3 only learned the leader
 		"n4 crashed",
 		"link n1↔n3 cut",
 		"n3 started an election for term 4 (its 243ms timeout ran out)",
+		"n3 requested votes from n2 for term 4",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("entries:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -39,10 +41,10 @@ func TestEventLogSkipsNoise(t *testing.T) {
 }
 
 func TestEventLogShowsLeaderSteppingDown(t *testing.T) {
-	var l eventLog
+	l := newFeed()
 	l.add(nodeEvent(10, raft.Event{Node: 1, Kind: raft.EventRoleChanged, Role: raft.Leader, Term: 3}))
 	l.add(nodeEvent(5, raft.Event{Node: 1, Kind: raft.EventRoleChanged, Role: raft.Follower, Term: 5}))
-	if len(l.entries) != 1 || l.entries[0].text != "n1 became follower in term 5" {
+	if len(l.entries) != 1 || l.entries[0].text != "n1 stopped leading in term 5 · timer reset" {
 		t.Fatalf("entries = %+v, want the step-down", l.entries)
 	}
 	if l.entries[0].class != classElection {
@@ -51,7 +53,7 @@ func TestEventLogShowsLeaderSteppingDown(t *testing.T) {
 }
 
 func TestEventLogMergesOneOperation(t *testing.T) {
-	var l eventLog
+	l := newFeed()
 	for _, peer := range []int{1, 2} {
 		l.add(cluster.Event{Time: demoTime, Kind: cluster.EventLinkCut, Node: 3, Peer: peer})
 		l.add(cluster.Event{Time: demoTime, Kind: cluster.EventLinkCut, Node: peer, Peer: 3})
@@ -72,14 +74,15 @@ func TestEventLogMergesOneOperation(t *testing.T) {
 }
 
 func TestEventLogKeepsNewest(t *testing.T) {
-	var l eventLog
-	for i := range maxLogEntries + 5 {
+	l := newFeed()
+	for i := range maxFeedEntries + 5 {
 		l.add(cluster.Event{Kind: cluster.EventCrashed, Node: i%MaxNodes + 1})
 	}
-	if len(l.entries) != maxLogEntries {
-		t.Errorf("%d entries kept, want %d", len(l.entries), maxLogEntries)
+	if len(l.entries) != maxFeedEntries {
+		t.Errorf("%d entries kept, want %d", len(l.entries), maxFeedEntries)
 	}
-	view := ansi.Strip(l.view(40, 4))
+	l.render(plainStyles(), demoTime, 40, 4)
+	view := ansi.Strip(l.view(plainStyles(), 40, 4))
 	if lines := strings.Split(view, "\n"); len(lines) != 4 {
 		t.Errorf("view has %d lines, want 4", len(lines))
 	}
@@ -89,13 +92,13 @@ func TestListWhenMatrixDoesNotFit(t *testing.T) {
 	s := demoSnapshot()
 	setAll(&s, 5, false)
 	s.Links[1][3].Cut = true
-	got := ansi.Strip(linksView(s, 1, layout{linksWidth: listWidth, bottomHeight: 5}))
+	got := ansi.Strip(linksView(plainStyles(), s, 1, listWidth, 5, false))
 	for _, want := range []string{"unhealthy links", "n5 isolated", "n1↔n3 cut", "n2→n4 cut"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("list lacks %q:\n%s", want, got)
 		}
 	}
-	short := ansi.Strip(linksView(s, 1, layout{linksWidth: listWidth, bottomHeight: 3}))
+	short := ansi.Strip(linksView(plainStyles(), s, 1, listWidth, 3, false))
 	if !strings.Contains(short, "+2 more") {
 		t.Errorf("a list too long for its room does not count the rest:\n%s", short)
 	}
@@ -104,8 +107,7 @@ func TestListWhenMatrixDoesNotFit(t *testing.T) {
 func TestMatrixMarksIsolatedNode(t *testing.T) {
 	s := demoSnapshot()
 	setAll(&s, 2, false)
-	got := ansi.Strip(linksView(s, 1, layout{linksMatrix: true, linksWidth: matrixWidth(5),
-		bottomHeight: matrixHeight(5)}))
+	got := ansi.Strip(linksView(plainStyles(), s, 1, matrixWidth(5), matrixHeight(5), true))
 	lines := strings.Split(got, "\n")
 	if !strings.Contains(lines[3], "n2") || !strings.Contains(lines[3], "isolated") {
 		t.Errorf("row of n2 is not marked isolated: %q", lines[3])
@@ -133,7 +135,7 @@ func TestIsIsolated(t *testing.T) {
 func TestHeaderWithoutLeader(t *testing.T) {
 	s := demoSnapshot()
 	s.Nodes[0].Up, s.Nodes[1].Up, s.Nodes[4].Up = false, false, false
-	got := ansi.Strip(headerView(s, 200))
+	got := ansi.Strip(headerView(plainStyles(), s, 200))
 	for _, want := range []string{"no leader, highest term 4", "1/5 up, majority 3 (no majority up)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("header lacks %q: %q", want, got)
@@ -204,9 +206,9 @@ func TestEventLogShowsControlEvents(t *testing.T) {
 		{cluster.Event{Kind: cluster.EventFrozen, Node: 2}, "n2 frozen", classFault},
 		{cluster.Event{Kind: cluster.EventThawed, Node: 2}, "n2 thawed", classRecover},
 		{cluster.Event{Kind: cluster.EventTimersRigged, Node: 2, Peer: 5},
-			"n2 and n5 set to time out together", classControl},
+			"n2 and n5 set to time out together · timer reset", classControl},
 		{cluster.Event{Kind: cluster.EventTimersRigged},
-			"followers' timers spread apart", classControl},
+			"followers' timers spread apart · timer reset", classControl},
 		{cluster.Event{Kind: cluster.EventPartitioned, Text: "majority: {n1 n2} | {n3 n4 n5}"},
 			"partition: majority: {n1 n2} | {n3 n4 n5}", classFault},
 		{cluster.Event{Kind: cluster.EventRestarted, Node: 4, Incarnation: 2},
@@ -220,7 +222,7 @@ func TestEventLogShowsControlEvents(t *testing.T) {
 			"SAFETY VIOLATED: two leaders in term 3: n1 and n4", classUnsafe},
 	}
 	for _, tt := range tests {
-		var l eventLog
+		l := newFeed()
 		l.add(tt.event)
 		if len(l.entries) != 1 {
 			t.Errorf("%q: %d entries, want 1", tt.text, len(l.entries))
@@ -234,12 +236,12 @@ func TestEventLogShowsControlEvents(t *testing.T) {
 }
 
 func TestEventLogTracksRolesAboveNine(t *testing.T) {
-	var l eventLog
+	l := newFeed()
 	l.add(nodeEvent(10, raft.Event{Node: 25, Kind: raft.EventRoleChanged, Role: raft.Leader,
 		Term: 3}))
 	l.add(nodeEvent(5, raft.Event{Node: 25, Kind: raft.EventRoleChanged, Role: raft.Follower,
 		Term: 4}))
-	if len(l.entries) != 1 || l.entries[0].text != "n25 became follower in term 4" {
+	if len(l.entries) != 1 || l.entries[0].text != "n25 stopped leading in term 4 · timer reset" {
 		t.Errorf("entries = %+v, want n25 stepping down", l.entries)
 	}
 }
@@ -276,12 +278,16 @@ func TestHeaderShowsPausedAndFrozenLeader(t *testing.T) {
 	s := demoSnapshot()
 	s.Paused = true
 	s.Nodes[0].Frozen = true
-	got := ansi.Strip(headerView(s, 80))
-	if want := "raftplay │ PAUSED │ leader n1 FROZEN, term 3"; !strings.HasPrefix(got, want) {
+	got := ansi.Strip(headerView(plainStyles(), s, 80))
+	if want := "PAUSED │ leader n1 FROZEN, term 3 │ 4/5 up │"; !strings.HasPrefix(got, want) {
 		t.Errorf("header = %q, want it to start %q", got, want)
 	}
 	if !strings.Contains(got, "time ×1/20") {
 		t.Errorf("header lacks the slowdown: %q", got)
+	}
+	if wide := ansi.Strip(headerView(plainStyles(), s, 200)); !strings.HasPrefix(wide,
+		"raftplay │ PAUSED │ leader n1 FROZEN, term 3 │ 4/5 up, majority 3") {
+		t.Errorf("wide header = %q, want the title and the majority", wide)
 	}
 }
 

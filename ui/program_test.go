@@ -65,7 +65,7 @@ func TestProgramDrivenByKeys(t *testing.T) {
 		t.Errorf("selected n%d, want n5", final.selected)
 	}
 	want := "n4 restarted from its state file (incarnation 2)"
-	if got := final.log.entries; len(got) != 1 || got[0].text != want {
+	if got := final.feed.entries; len(got) != 1 || got[0].text != want {
 		t.Errorf("event list = %+v, want %q", got, want)
 	}
 }

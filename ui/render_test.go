@@ -40,6 +40,9 @@ func TestRenderGolden(t *testing.T) {
 
 func bigSnapshot25() cluster.Snapshot { return bigSnapshot(25) }
 
+// plainStyles returns the styles with no color, as under NO_COLOR.
+func plainStyles() styles { return newStyles(newPalette(true, true, false), true) }
+
 // renderScreen renders a cluster, with its event history, at a fixed size.
 func renderScreen(t *testing.T, s cluster.Snapshot, events []cluster.Event,
 	width, height int,
@@ -141,7 +144,8 @@ func TestLayoutPrefersCards(t *testing.T) {
 		{25, 120, 35, true},
 	}
 	for _, tt := range tests {
-		l := computeLayout(tt.width, tt.height, tt.nodes, 1, false)
+		l := computeLayout(screenRequest{width: tt.width, height: tt.height, nodes: tt.nodes,
+			helpHeight: 1, panels: defaultPanels()})
 		if l.tooSmall || l.lines != tt.wantLines {
 			t.Errorf("%d nodes at %dx%d: tooSmall %v, lines %v; want false, %v",
 				tt.nodes, tt.width, tt.height, l.tooSmall, l.lines, tt.wantLines)
@@ -150,7 +154,8 @@ func TestLayoutPrefersCards(t *testing.T) {
 }
 
 func TestLinesBalanceColumns(t *testing.T) {
-	l := computeLayout(80, 24, 25, 1, false)
+	l := computeLayout(screenRequest{width: 80, height: 24, nodes: 25, helpHeight: 1,
+		panels: defaultPanels()})
 	if l.columns != 2 || l.columnRows != 13 || l.columnWidth != 40 {
 		t.Errorf("25 nodes at 80x24: %d columns of %d, %d wide; want 2 of 13, 40 wide",
 			l.columns, l.columnRows, l.columnWidth)

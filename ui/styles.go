@@ -1,118 +1,191 @@
 package ui
 
 import (
+	"image/color"
+	"os"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 
 	"github.com/raftplay/raftplay/raft"
 )
 
-// Colors are ANSI palette indexes rather than RGB values, so the terminal's own
-// theme picks shades that read on dark and light backgrounds and on projectors.
-var (
-	colorLeader     = lipgloss.Color("2")  // green
-	colorCandidate  = lipgloss.Color("3")  // yellow
-	colorFollower   = lipgloss.Color("6")  // cyan
-	colorDown       = lipgloss.Color("8")  // bright black, which terminals show as grey
-	colorAccent     = lipgloss.Color("5")  // magenta, for the selection and prompts
-	colorError      = lipgloss.Color("1")  // red
-	colorFrozen     = lipgloss.Color("4")  // blue, for frozen nodes
-	colorBannerText = lipgloss.Color("15") // bright white, on the red safety banner
-)
+// palette is the set of colors every style is drawn with.
+type palette struct {
+	leader, candidate, follower, down, accent, error, frozen, bannerText color.Color
+}
 
-var (
-	styleBold = lipgloss.NewStyle().Bold(true)
-	styleDim  = lipgloss.NewStyle().Foreground(colorDown)
+// newPalette returns the colors for a dark or light terminal background. On a
+// dark background they are ANSI palette indexes, so the terminal's own theme
+// picks shades that read on projectors. On a light one, ANSI yellow and cyan
+// wash out, so fixed darker shades of the 256-color palette replace them. Talk
+// mode takes the bright variants on a dark background for contrast. With
+// noColor every color is lipgloss.NoColor, which renders no color code at all.
+func newPalette(dark, noColor, talk bool) palette {
+	if noColor {
+		none := lipgloss.NoColor{}
+		return palette{none, none, none, none, none, none, none, none}
+	}
+	ld := lipgloss.LightDark(dark)
+	c := lipgloss.Color
+	p := palette{
+		leader:     ld(c("28"), c("2")),  // green
+		candidate:  ld(c("130"), c("3")), // dark orange on light, yellow on dark
+		follower:   ld(c("24"), c("6")),  // dark blue-cyan on light, cyan on dark
+		down:       ld(c("243"), c("8")), // grey
+		accent:     ld(c("90"), c("5")),  // magenta, for the selection and prompts
+		error:      ld(c("124"), c("1")), // red
+		frozen:     ld(c("19"), c("4")),  // blue, for frozen nodes
+		bannerText: ld(c("15"), c("15")), // bright white, on the red safety banner
+	}
+	if talk && dark {
+		p.leader, p.candidate, p.follower = c("10"), c("11"), c("14")
+		p.down, p.accent, p.error, p.frozen = c("7"), c("13"), c("9"), c("12")
+	}
+	return p
+}
+
+// noColorRequested reports whether the NO_COLOR environment variable turns
+// color off: any non-empty value does, as https://no-color.org specifies.
+func noColorRequested() bool { return os.Getenv("NO_COLOR") != "" }
+
+// styles holds every style the UI draws with. The model builds it in Update
+// whenever the background, NO_COLOR or talk mode changes, and hands it to the
+// panels, so View builds no styles.
+type styles struct {
+	noColor bool
+
+	bold, dim lipgloss.Style
 
 	// Header.
-	styleTitle     = lipgloss.NewStyle().Bold(true).Foreground(colorAccent)
-	styleHasLeader = lipgloss.NewStyle().Bold(true).Foreground(colorLeader)
-	styleNoLeader  = lipgloss.NewStyle().Bold(true).Foreground(colorCandidate)
-	styleWarning   = lipgloss.NewStyle().Bold(true).Foreground(colorError)
-	stylePaused    = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(colorCandidate)
-	styleBanner    = lipgloss.NewStyle().Bold(true).
-			Foreground(colorBannerText).Background(colorError)
+	title, hasLeader, noLeader, warning, paused, banner, optionOn, optionOff lipgloss.Style
 
 	// Node cards. The selected and the frozen cards differ in border shape as
 	// well as color, so both stay visible on a monochrome screen. A frozen card
 	// that is also selected takes the selected border and keeps its FROZEN label.
-	styleCard = lipgloss.NewStyle().
-			Border(lipgloss.RoundedBorder()).BorderForeground(colorDown)
-	styleCardSelected = lipgloss.NewStyle().
-				Border(lipgloss.ThickBorder()).BorderForeground(colorAccent)
-	styleCardFrozen = lipgloss.NewStyle().
-			Border(lipgloss.DoubleBorder()).BorderForeground(colorFrozen)
-	styleFrozen    = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(colorFrozen)
-	styleFollower  = lipgloss.NewStyle().Foreground(colorFollower)
-	styleCandidate = lipgloss.NewStyle().Bold(true).Foreground(colorCandidate)
-	styleLeader    = lipgloss.NewStyle().Bold(true).Foreground(colorLeader)
-	styleDown      = lipgloss.NewStyle().Bold(true).Foreground(colorDown)
+	card, cardSelected, cardFrozen        lipgloss.Style
+	frozen, follower, candidate, leader   lipgloss.Style
+	down, granted, rejected, waiting      lipgloss.Style
+	talkLeader, talkCandidate, talkFollow lipgloss.Style // talk mode's title bars
+	talkDown                              lipgloss.Style
 
 	// Link matrix.
-	styleDelivered = lipgloss.NewStyle().Foreground(colorLeader)
-	styleCut       = lipgloss.NewStyle().Bold(true).Foreground(colorError)
-	styleDegraded  = lipgloss.NewStyle().Bold(true).Foreground(colorCandidate) // delayed or lossy
-	styleSelf      = styleDim
-	styleSelected  = lipgloss.NewStyle().Bold(true).Foreground(colorAccent)
+	delivered, cut, degraded, self, selected lipgloss.Style
 
-	// Event list.
-	styleEventElection = lipgloss.NewStyle().Foreground(colorCandidate)
-	styleEventLeader   = lipgloss.NewStyle().Bold(true).Foreground(colorLeader)
-	styleEventFault    = lipgloss.NewStyle().Foreground(colorError)
-	styleEventRecover  = lipgloss.NewStyle().Foreground(colorFollower)
-	styleEventControl  = lipgloss.NewStyle().Foreground(colorAccent)
-	styleEventUnsafe   = lipgloss.NewStyle().Bold(true).Foreground(colorError)
-	styleEventPlain    = lipgloss.NewStyle()
+	// Event feed, and the marks of the timeline that share its classes.
+	eventElection, eventLeader, eventFault, eventRecover lipgloss.Style
+	eventControl, eventUnsafe, eventPlain, eventTime     lipgloss.Style
 
-	// Menus.
-	styleMenuTitle  = styleStatusPrompt
-	styleMenuChosen = lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(colorAccent)
+	// Panels.
+	panelTitle, label, ok, stopwatch, running, bar lipgloss.Style
 
-	// Status line.
-	styleStatusInfo   = styleDim
-	styleStatusPrompt = lipgloss.NewStyle().Bold(true).Foreground(colorAccent)
-	styleStatusError  = lipgloss.NewStyle().Bold(true).Foreground(colorError)
-)
+	// Menus and the status line.
+	menuTitle, menuChosen, statusInfo, statusPrompt, statusError lipgloss.Style
+}
 
-// roleStyle returns the color of a running node's role.
-func roleStyle(r raft.Role) lipgloss.Style {
+func newStyles(p palette, noColor bool) styles {
+	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
+	bold := lipgloss.NewStyle().Bold(true)
+	s := styles{noColor: noColor, bold: bold, dim: fg(p.down)}
+	s.setHeader(p, fg)
+	s.setCards(p, fg)
+	s.delivered, s.cut, s.degraded = fg(p.leader), fg(p.error).Bold(true), fg(p.candidate).Bold(true)
+	s.self, s.selected = s.dim, fg(p.accent).Bold(true)
+	s.eventElection, s.eventLeader = fg(p.candidate), fg(p.leader).Bold(true)
+	s.eventFault, s.eventRecover = fg(p.error), fg(p.follower)
+	s.eventControl, s.eventUnsafe = fg(p.accent), fg(p.error).Bold(true)
+	s.eventPlain, s.eventTime = lipgloss.NewStyle(), s.dim
+	s.panelTitle, s.label, s.ok = bold, bold, fg(p.leader)
+	s.stopwatch, s.running, s.bar = fg(p.leader).Bold(true), fg(p.candidate).Bold(true), fg(p.follower)
+	s.statusInfo = s.dim
+	s.statusPrompt, s.statusError = fg(p.accent).Bold(true), fg(p.error).Bold(true)
+	s.menuTitle, s.menuChosen = s.statusPrompt, fg(p.accent).Bold(true).Reverse(true)
+	return s
+}
+
+func (s *styles) setHeader(p palette, fg func(color.Color) lipgloss.Style) {
+	s.title = fg(p.accent).Bold(true)
+	s.hasLeader, s.noLeader = fg(p.leader).Bold(true), fg(p.candidate).Bold(true)
+	s.warning = fg(p.error).Bold(true)
+	s.paused = fg(p.candidate).Bold(true).Reverse(true)
+	s.banner = fg(p.bannerText).Background(p.error).Bold(true)
+	if s.noColor {
+		s.banner = s.banner.Reverse(true) // without the red, reverse video marks it
+	}
+	s.optionOn, s.optionOff = fg(p.leader).Bold(true), s.dim
+}
+
+func (s *styles) setCards(p palette, fg func(color.Color) lipgloss.Style) {
+	border := func(b lipgloss.Border, c color.Color) lipgloss.Style {
+		return lipgloss.NewStyle().Border(b).BorderForeground(c)
+	}
+	s.card = border(lipgloss.RoundedBorder(), p.down)
+	s.cardSelected = border(lipgloss.ThickBorder(), p.accent)
+	s.cardFrozen = border(lipgloss.DoubleBorder(), p.frozen)
+	s.frozen = fg(p.frozen).Bold(true).Reverse(true)
+	s.follower, s.candidate = fg(p.follower), fg(p.candidate).Bold(true)
+	s.leader, s.down = fg(p.leader).Bold(true), fg(p.down).Bold(true)
+	s.granted, s.rejected, s.waiting = fg(p.leader).Bold(true), fg(p.error).Bold(true), s.dim
+	// Reverse video makes talk mode's title bars solid bands that read in
+	// monochrome as well as in color.
+	s.talkLeader = s.leader.Reverse(true)
+	s.talkCandidate = s.candidate.Reverse(true)
+	s.talkFollow = s.follower.Bold(true).Reverse(true)
+	s.talkDown = s.down.Reverse(true)
+}
+
+// role returns the style of a running node's role.
+func (s styles) role(r raft.Role) lipgloss.Style {
 	switch r {
 	case raft.Leader:
-		return styleLeader
-	case raft.Candidate:
-		return styleCandidate
+		return s.leader
+	case raft.Candidate, raft.PreCandidate:
+		return s.candidate
 	}
-	return styleFollower
+	return s.follower
 }
 
-// helpStyles keeps key names bold and descriptions in the terminal's default
-// color: the default help colors are too faint to read on a projector.
-func helpStyles() help.Styles {
+// talkRole returns the style of a talk-mode card's title bar.
+func (s styles) talkRole(r raft.Role, up bool) lipgloss.Style {
+	switch {
+	case !up:
+		return s.talkDown
+	case r == raft.Leader:
+		return s.talkLeader
+	case r == raft.Candidate, r == raft.PreCandidate:
+		return s.talkCandidate
+	}
+	return s.talkFollow
+}
+
+// help keeps key names bold and descriptions in the terminal's default color:
+// the default help colors are too faint to read on a projector.
+func (s styles) help() help.Styles {
 	return help.Styles{
-		Ellipsis:       styleDim,
-		ShortKey:       styleBold,
+		Ellipsis:       s.dim,
+		ShortKey:       s.bold,
 		ShortDesc:      lipgloss.NewStyle(),
-		ShortSeparator: styleDim,
-		FullKey:        styleBold,
+		ShortSeparator: s.dim,
+		FullKey:        s.bold,
 		FullDesc:       lipgloss.NewStyle(),
-		FullSeparator:  styleDim,
+		FullSeparator:  s.dim,
 	}
 }
 
-func eventStyle(c eventClass) lipgloss.Style {
+func (s styles) event(c eventClass) lipgloss.Style {
 	switch c {
 	case classElection:
-		return styleEventElection
+		return s.eventElection
 	case classLeader:
-		return styleEventLeader
+		return s.eventLeader
 	case classFault:
-		return styleEventFault
+		return s.eventFault
 	case classRecover:
-		return styleEventRecover
+		return s.eventRecover
 	case classControl:
-		return styleEventControl
+		return s.eventControl
 	case classUnsafe:
-		return styleEventUnsafe
+		return s.eventUnsafe
 	}
-	return styleEventPlain
+	return s.eventPlain
 }

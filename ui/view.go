@@ -31,9 +31,9 @@ func (m Model) render() string {
 	}
 	var parts []string
 	if l.bannerHeight > 0 {
-		parts = append(parts, bannerView(m.allViolations(), l.width))
+		parts = append(parts, bannerView(m.st, m.allViolations(), l.width))
 	}
-	parts = append(parts, headerView(m.snap, l.width))
+	parts = append(parts, headerView(m.st, m.snap, l.width))
 	if l.nodesHeight > 0 {
 		parts = append(parts, m.nodesView())
 	}
@@ -48,16 +48,47 @@ func (m Model) nodesView() string {
 	return m.cards.view(m.snap, m.selected)
 }
 
-// bottomView returns the open menu, or the link view and the event list side
-// by side.
+// bottomView returns the open menu, or the side-by-side panels over the
+// timeline.
 func (m Model) bottomView() string {
 	l := m.layout
-	if m.mode == modeMenu {
-		return m.menu.view(l.width, l.bottomHeight)
+	switch {
+	case m.mode == modeMenu:
+		return m.menu.view(m.st, l.width, l.bottomHeight)
+	case l.fullHelp:
+		return fitBlock(strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n"),
+			l.width, l.bottomHeight)
 	}
-	gap := fitBlock(nil, panelGap, l.bottomHeight)
-	return lipgloss.JoinHorizontal(lipgloss.Top,
-		linksView(m.snap, m.selected, l), gap, m.log.view(l.eventsWidth, l.bottomHeight))
+	var blocks []string
+	gap := fitBlock(nil, panelGap, l.sideHeight)
+	for i, p := range l.sides {
+		if i > 0 {
+			blocks = append(blocks, gap)
+		}
+		blocks = append(blocks, m.panelView(p.id, p.width, l.sideHeight))
+	}
+	sides := fitBlock(nil, l.width, l.sideHeight)
+	if len(blocks) > 0 {
+		sides = fitBlock(strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, blocks...), "\n"),
+			l.width, l.sideHeight)
+	}
+	if !l.timeline {
+		return sides
+	}
+	return sides + "\n" + m.timeline.view(m.st, m.origin, m.snap.Time, l.width)
+}
+
+func (m Model) panelView(id panelID, width, height int) string {
+	switch id {
+	case panelLinks:
+		return linksView(m.st, m.snap, m.selected, width, height, m.layout.linksMatrix)
+	case panelFeed:
+		return m.feed.view(m.st, width, height)
+	case panelInspector:
+		n, _ := m.selectedNode()
+		return m.inspector.view(m.st, n, width, height)
+	}
+	return metricsView(m.st, m.failovers, m.elections, m.rates, m.snap.Time, width, height)
 }
 
 // tooSmallView returns the line that requests a larger terminal, under the
@@ -65,7 +96,7 @@ func (m Model) bottomView() string {
 func (m Model) tooSmallView() string {
 	line := tooSmallLine(m.layout)
 	if violations := m.allViolations(); len(violations) > 0 && m.height > 1 {
-		return bannerView(violations, m.width) + "\n" + line
+		return bannerView(m.st, violations, m.width) + "\n" + line
 	}
 	return line
 }
@@ -89,22 +120,18 @@ func (m Model) statusView() string {
 	text := ansi.Truncate(oneLine(s.text), m.layout.width, "…")
 	switch s.kind {
 	case statusPrompt:
-		return styleStatusPrompt.Render(text)
+		return m.st.statusPrompt.Render(text)
 	case statusError:
-		return styleStatusError.Render(text)
+		return m.st.statusError.Render(text)
 	}
-	return styleStatusInfo.Render(text)
+	return m.st.statusInfo.Render(text)
 }
 
-// helpView cuts every help line to the terminal width: help.Model.ShortHelpView
+// helpView cuts the help line to the terminal width: help.Model.ShortHelpView
 // (bubbles v2.1.1) stops cutting once its own "…" no longer fits.
 func (m Model) helpView() string {
 	text := m.help.ShortHelpView(m.keys.ShortHelp())
-	if m.layout.fullHelp {
-		text = m.help.FullHelpView(m.keys.FullHelp())
-	}
-	lines := strings.Split(text, "\n")
-	return strings.Join(fitLines(lines, m.layout.width, len(lines)), "\n")
+	return fitLines([]string{oneLine(text)}, m.layout.width, 1)[0]
 }
 
 // oneLine joins the lines of a message from elsewhere, such as an error, so it

@@ -1,0 +1,221 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/raftplay/raftplay/cluster"
+	"github.com/raftplay/raftplay/raft"
+)
+
+// maxFailovers is how many past failovers the histogram draws.
+const maxFailovers = 20
+
+// follow is the term a node is in and the leader it follows in it, which is
+// the node itself for a leader, or raft.None.
+type follow struct {
+	term   uint64
+	leader int
+}
+
+// failover is one finished failover: from the loss of a working leader to a
+// new leader followed by a majority.
+type failover struct {
+	took   time.Duration // in cluster time
+	why    string        // the cause of the old leader's loss
+	leader int           // the new leader
+	burned uint64        // terms from the old leader's to the new leader's
+}
+
+// failoverClock times failovers from the event stream. It keeps its own copy
+// of which nodes run, are frozen, follow whom, and which links are cut, updated
+// by every event. Both ends of a failover so carry the exact cluster time of
+// the event that caused them, not the time of a later snapshot.
+//
+// A working leader is a node that leads its term, is followed by a majority
+// (itself included, as cluster.Snapshot.Followers counts), runs unfrozen, and
+// reaches a majority through links that are not cut. The clock starts when the
+// working leader stops being one (it crashed, froze, stepped down or was cut
+// off from a majority) and stops when any node is a working leader again.
+type failoverClock struct {
+	nodes     int
+	up        []bool // by node id
+	frozen    []bool
+	following []follow
+	cut       [][]bool  // cut[from][to]
+	since     time.Time // the first snapshot's time: earlier events are in it already
+	now       time.Time
+
+	leader   follow // the working leader, or the zero follow before the first
+	running  bool
+	lostAt   time.Time
+	lostWhy  string
+	lostTerm uint64
+
+	done []failover // newest last, at most maxFailovers
+}
+
+// newFailoverClock starts from the state of snapshot s.
+func newFailoverClock(s cluster.Snapshot) failoverClock {
+	n := len(s.Nodes)
+	f := failoverClock{nodes: n, up: make([]bool, n+1), frozen: make([]bool, n+1),
+		following: make([]follow, n+1), cut: make([][]bool, n+1), since: s.Time, now: s.Time}
+	for i := range f.cut {
+		f.cut[i] = make([]bool, n+1)
+	}
+	for _, node := range s.Nodes {
+		f.up[node.ID], f.frozen[node.ID] = node.Up, node.Frozen
+		if node.Up {
+			f.following[node.ID] = follow{node.Status.Term, node.Status.Leader}
+		}
+		for _, to := range s.Nodes {
+			f.cut[node.ID][to.ID] = to.ID != node.ID && !s.Delivers(node.ID, to.ID)
+		}
+	}
+	f.leader, _ = f.workingLeader()
+	return f
+}
+
+// observe applies e, then starts or stops the clock at e's time. A node's
+// event carries that node's clock, which lags the cluster's by the time the
+// node spent frozen, so the clock never moves back. Events from before the
+// first snapshot, which the UI reads from the queue when it starts, are
+// already part of that snapshot and are skipped.
+//
+// NOTE: a node thawed after a freeze stamps its events early, by the time it
+// spent frozen. The clock then takes the newest time seen, which may be later
+// than the event by up to the time between two events.
+func (f *failoverClock) observe(e cluster.Event) {
+	if f.nodes == 0 || e.Time.Before(f.since) {
+		return
+	}
+	f.apply(e)
+	if e.Time.After(f.now) {
+		f.now = e.Time
+	}
+	f.check()
+}
+
+func (f *failoverClock) valid(id int) bool { return id >= 1 && id <= f.nodes }
+
+func (f *failoverClock) apply(e cluster.Event) {
+	if !f.valid(e.Node) {
+		return
+	}
+	switch e.Kind {
+	case cluster.EventCrashed, cluster.EventStartFailed:
+		f.up[e.Node], f.frozen[e.Node], f.following[e.Node] = false, false, follow{}
+	case cluster.EventRestarted:
+		f.up[e.Node], f.frozen[e.Node] = true, false
+		f.following[e.Node] = follow{term: e.Loaded.Term}
+	case cluster.EventFrozen, cluster.EventThawed:
+		f.frozen[e.Node] = e.Kind == cluster.EventFrozen
+	case cluster.EventLinkCut, cluster.EventLinkHealed, cluster.EventLinkChanged:
+		if f.valid(e.Peer) {
+			f.cut[e.Node][e.Peer] = e.Link.Cut
+		}
+	case cluster.EventRaft:
+		f.applyRaft(e.Raft)
+	}
+}
+
+func (f *failoverClock) applyRaft(e raft.Event) {
+	switch e.Kind {
+	case raft.EventTermChanged:
+		f.following[e.Node] = follow{term: e.Term}
+	case raft.EventRoleChanged:
+		switch e.Role {
+		case raft.Leader:
+			f.following[e.Node] = follow{e.Term, e.Node}
+		case raft.Follower:
+			f.following[e.Node] = follow{e.Term, e.Peer}
+		default:
+			f.following[e.Node] = follow{term: e.Term}
+		}
+	}
+}
+
+// check starts the clock when the working leader is lost, and stops it when
+// there is a working leader again.
+func (f *failoverClock) check() {
+	if !f.running {
+		if f.leader.leader == raft.None {
+			f.leader, _ = f.workingLeader() // the first election is no failover
+			return
+		}
+		if why := f.lost(f.leader); why != "" {
+			f.running, f.lostAt, f.lostWhy, f.lostTerm = true, f.now, why, f.leader.term
+		}
+		return
+	}
+	if next, ok := f.workingLeader(); ok {
+		f.finish(next)
+	}
+}
+
+func (f *failoverClock) finish(next follow) {
+	f.done = append(f.done, failover{took: f.now.Sub(f.lostAt), why: f.lostWhy,
+		leader: next.leader, burned: next.term - min(f.lostTerm, next.term)})
+	if len(f.done) > maxFailovers {
+		f.done = f.done[len(f.done)-maxFailovers:]
+	}
+	f.leader, f.running = next, false
+}
+
+// lost returns why the leader of lead is not a working leader, or "" while it
+// is one.
+func (f *failoverClock) lost(lead follow) string {
+	id := lead.leader
+	name := raft.NodeName(id)
+	switch {
+	case !f.up[id]:
+		return name + " crashed"
+	case f.frozen[id]:
+		return name + " froze"
+	case f.following[id] != lead:
+		return name + " stepped down"
+	case f.followers(lead) < raft.Majority(f.nodes):
+		return name + " lost followers"
+	case f.reach(id) < raft.Majority(f.nodes):
+		return name + " cut off"
+	}
+	return ""
+}
+
+// workingLeader returns the leader with the highest term that is working.
+func (f *failoverClock) workingLeader() (follow, bool) {
+	best, found := follow{}, false
+	for id := 1; id <= f.nodes; id++ {
+		lead := f.following[id]
+		if lead.leader != id || (found && lead.term <= best.term) {
+			continue
+		}
+		if f.lost(lead) == "" {
+			best, found = lead, true
+		}
+	}
+	return best, found
+}
+
+// followers counts the running nodes that follow lead, the leader included.
+func (f *failoverClock) followers(lead follow) int {
+	count := 0
+	for id := 1; id <= f.nodes; id++ {
+		if f.up[id] && f.following[id] == lead {
+			count++
+		}
+	}
+	return count
+}
+
+// reach counts the nodes id's heartbeats arrive at, itself included: running
+// and unfrozen, on a link that is not cut. A leader that reaches fewer than a
+// majority is cut off.
+func (f *failoverClock) reach(id int) int {
+	count := 1
+	for to := 1; to <= f.nodes; to++ {
+		if to != id && f.up[to] && !f.frozen[to] && !f.cut[id][to] {
+			count++
+		}
+	}
+	return count
+}
