@@ -155,3 +155,54 @@ func TestTerminalSIGTERMStopsCleanly(t *testing.T) {
 		}
 	}
 }
+
+// cardsOf returns the top of the screen, where the header and the cards are.
+func cardsOf(screen string) string {
+	lines := strings.Split(screen, "\n")
+	return strings.Join(lines[:min(9, len(lines))], "\n")
+}
+
+func TestTerminalPauseFreezeAndCut(t *testing.T) {
+	bin := buildProgram(t)
+	s := startTmux(t, 80, 24, fmt.Sprintf("%s --dir %s --slow 2 --seed 11", bin, t.TempDir()))
+	screen := s.waitScreen("a leader", func(screen string) bool {
+		_, _, ok := leaderOnScreen(screen)
+		return ok
+	})
+	old, oldTerm, _ := leaderOnScreen(screen)
+
+	// Paused, the cards must not change at all, countdowns included.
+	s.keys("Space")
+	paused := cardsOf(s.waitScreen("the PAUSED marker", func(screen string) bool {
+		return strings.Contains(screen, "PAUSED")
+	}))
+	for end := time.Now().Add(time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if now := cardsOf(s.screen()); now != paused {
+			t.Fatalf("the cards changed while paused:\n%s\nthen\n%s", paused, now)
+		}
+	}
+	s.keys("Space")
+	s.waitScreen("the countdowns to move again", func(screen string) bool {
+		return !strings.Contains(screen, "PAUSED") && cardsOf(screen) != paused
+	})
+
+	// A frozen leader is replaced, and steps down when thawed.
+	s.keys(strconv.Itoa(old), "f")
+	s.waitScreen("the frozen leader to be replaced", func(screen string) bool {
+		id, term, ok := leaderOnScreen(screen)
+		return ok && id != old && term > oldTerm && strings.Contains(screen, "FROZEN")
+	})
+	s.keys("f")
+	s.waitScreen("the thawed leader to follow", func(screen string) bool {
+		return strings.Contains(screen, fmt.Sprintf("n%d follower", old)) && !strings.Contains(screen, "FROZEN")
+	})
+
+	// Cutting n1↔n2 shows in the link matrix, and healing clears it.
+	cutRow := regexp.MustCompile(`n1 +· +✗`)
+	s.keys("1", "x", "2")
+	s.waitScreen("the cut link in the matrix", cutRow.MatchString)
+	s.keys("H")
+	s.waitScreen("the healed matrix", func(screen string) bool {
+		return regexp.MustCompile(`n1 +· +✓ +✓ +✓ +✓`).MatchString(screen)
+	})
+}

@@ -55,6 +55,7 @@ type options struct {
 	logPath    string
 	tracePath  string // every event as JSON lines, if set
 	recordPath string // the session as a replayable scenario, if set
+	talk       bool   // start in talk mode
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -128,7 +129,7 @@ func play(opts options, stdout io.Writer) error {
 		recorder = scenario.NewRecorder(c)
 		driven = recorder
 	}
-	_, err = tea.NewProgram(ui.New(driven, events)).Run()
+	_, err = tea.NewProgram(ui.New(driven, events, ui.Options{Talk: opts.talk})).Run()
 	c.Stop()
 	stopTrace()
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
@@ -194,6 +195,8 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 		"start with CheckQuorum on: leaders without a majority step down, followers stick to a live leader")
 	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts (default: a new random seed)")
 	fs.StringVar(&configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
+	fs.BoolVar(&opts.talk, "talk", false,
+		"start in talk mode: large high-contrast cards with role glyphs, for a projector")
 	fs.StringVar(&opts.tracePath, "trace", "", "write every event to this file as JSON lines")
 	fs.StringVar(&opts.recordPath, "record", "",
 		"write what you do to this file as a scenario that raftplay run replays")
