@@ -53,9 +53,10 @@ func main() {
 type options struct {
 	cluster.Config
 	logPath    string
-	tracePath  string // every event as JSON lines, if set
-	recordPath string // the session as a replayable scenario, if set
-	talk       bool   // start in talk mode
+	tracePath  string           // every event as JSON lines, if set
+	recordPath string           // the session as a replayable scenario, if set
+	talk       bool             // start in talk mode
+	script     *scenario.Script // presenter mode plays it, if set
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -129,7 +130,17 @@ func play(opts options, stdout io.Writer) error {
 		recorder = scenario.NewRecorder(c)
 		driven = recorder
 	}
-	_, err = tea.NewProgram(ui.New(driven, events, ui.Options{Talk: opts.talk})).Run()
+	uiOptions := ui.Options{Talk: opts.talk}
+	if opts.script != nil {
+		var scripted scenario.Cluster = c
+		if recorder != nil {
+			scripted = recorder // the recording then includes the scripted steps
+		}
+		runner := scenario.NewRunner(opts.script, scripted, scenario.RunOptions{})
+		defer runner.Close()
+		uiOptions.Script = runner
+	}
+	_, err = tea.NewProgram(ui.New(driven, events, uiOptions)).Run()
 	c.Stop()
 	stopTrace()
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {
@@ -183,7 +194,7 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 	fs.SetOutput(io.Discard) // errors are printed once, by run
 	fs.Usage = func() {}
 	var opts options
-	var configPath string
+	var configPath, scriptTarget string
 	fs.IntVar(&opts.Nodes, "nodes", 5, fmt.Sprintf("number of nodes, 1 to %d", maxScreenNodes))
 	fs.StringVar(&opts.Dir, "dir", "", "state folder; reusing one restarts the cluster from its files\n(default: a new folder under "+os.TempDir()+")")
 	fs.DurationVar(&opts.ElectionTimeoutMin, "election-min", 150*time.Millisecond, "minimum election timeout, in cluster time")
@@ -195,6 +206,8 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 		"start with CheckQuorum on: leaders without a majority step down, followers stick to a live leader")
 	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts (default: a new random seed)")
 	fs.StringVar(&configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
+	fs.StringVar(&scriptTarget, "script", "",
+		"presenter mode: play this scenario file or built-in scenario a step per key press")
 	fs.BoolVar(&opts.talk, "talk", false,
 		"start in talk mode: large high-contrast cards with role glyphs, for a projector")
 	fs.StringVar(&opts.tracePath, "trace", "", "write every event to this file as JSON lines")
@@ -217,6 +230,11 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if configPath != "" {
 		if err := applyFile(&opts, configPath, set); err != nil {
+			return opts, err
+		}
+	}
+	if scriptTarget != "" {
+		if err := applyScript(&opts, scriptTarget, set); err != nil {
 			return opts, err
 		}
 	}
@@ -269,6 +287,31 @@ func applyFile(opts *options, path string, set map[string]bool) error {
 		}
 		fromFile("dir", func() { opts.Dir = dir })
 	}
+	return nil
+}
+
+// applyScript loads the scenario that presenter mode plays and takes from its
+// header every option it sets and no flag overrides.
+func applyScript(opts *options, target string, set map[string]bool) error {
+	script, err := scenario.Open(target)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	opts.script = script
+	header := script.Options
+	fromScript := func(option, flagName string, apply func()) {
+		if _, given := script.OptionLines[option]; given && !set[flagName] {
+			apply()
+		}
+	}
+	fromScript("nodes", "nodes", func() { opts.Nodes, opts.Addrs = header.Nodes, nil })
+	fromScript("election-timeout", "election-min", func() { opts.ElectionTimeoutMin = header.ElectionTimeoutMin })
+	fromScript("election-timeout", "election-max", func() { opts.ElectionTimeoutMax = header.ElectionTimeoutMax })
+	fromScript("heartbeat", "heartbeat", func() { opts.Heartbeat = header.Heartbeat })
+	fromScript("prevote", "prevote", func() { opts.PreVote = header.PreVote })
+	fromScript("checkquorum", "checkquorum", func() { opts.CheckQuorum = header.CheckQuorum })
+	fromScript("seed", "seed", func() { opts.Seed = header.Seed })
+	fromScript("slow", "slow", func() { opts.Slowdown = header.Slowdown })
 	return nil
 }
 

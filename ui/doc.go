@@ -14,6 +14,13 @@
 // "next" to Options.OnAdvance. Colors follow the terminal's light or dark
 // background, and the NO_COLOR environment variable turns them off.
 //
+// Presenter mode (Options.Script) plays a scenario for an audience, in talk
+// mode unless z turns it off. Each press of space, →, . or page-down runs one
+// step in a command, along with the wait, sleep, expect and mark term steps
+// that follow it. A panel under the nodes shows the last caption, the outcome
+// of the last step, the progress and the next step. w pauses the cluster, and
+// esc stops a step that is running.
+//
 // Keys and the mouse drive the cluster. They pause it or change its slow-motion
 // factor, crash, restart (in one of four restart modes), freeze or thaw a node,
 // make nodes campaign, cut, heal, delay or drop messages on single links, and

@@ -21,6 +21,7 @@ type keyHandler struct {
 // binding matches it. Disabled bindings never match.
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, m.keys.Quit) {
+		m.stopScript()
 		return m, tea.Quit
 	}
 	handlers := m.idleHandlers()
@@ -77,6 +78,7 @@ func (m Model) idleHandlers() []keyHandler {
 		{k.Bottom, Model.pressBottom},
 		{k.Talk, Model.pressTalk},
 		{k.Advance, Model.pressAdvance},
+		{k.StopStep, Model.pressStopStep},
 		{k.Help, Model.pressHelp},
 	}
 }

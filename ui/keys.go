@@ -75,13 +75,15 @@ type keyMap struct {
 	Bottom     key.Binding // back to the newest event, following again
 
 	// Presenting.
-	Talk    key.Binding
-	Advance key.Binding // a presenter remote's "next", passed to Options.OnAdvance
+	Talk     key.Binding
+	Advance  key.Binding // a presenter remote's "next": the next step, or Options.OnAdvance
+	StopStep key.Binding // presenter mode: end the step that is running
 
 	Help key.Binding
 	Quit key.Binding
 
-	width int // of the terminal, which the full help's columns must fit
+	width     int  // of the terminal, which the full help's columns must fit
+	presenter bool // presenter mode, whose short help starts with its own keys
 }
 
 func newKeyMap() keyMap {
@@ -133,8 +135,9 @@ func newKeyMap() keyMap {
 		Top:        binding("home/g", "oldest event", "home", "g"),
 		Bottom:     binding("end/G", "follow newest", "end", "G"),
 
-		Talk:    binding("z", "talk mode", "z"),
-		Advance: binding(".", "advance", "."),
+		Talk:     binding("z", "talk mode", "z"),
+		Advance:  binding(".", "advance", "."),
+		StopStep: binding("esc", "stop the step", "esc"),
 
 		Help: binding("?", "all keys", "?"),
 		Quit: binding("q", "quit", "q", "ctrl+c"),
@@ -165,6 +168,8 @@ type keyContext struct {
 	preVote, checkQuorum bool
 	talk                 bool
 	advance              bool // an Options.OnAdvance hook is set
+	presenter            bool // Options.Script is set
+	running              bool // a step of the scenario is running
 	shown                [panelCount]bool
 	filtered             bool // the feed shows only the selected node's events
 	beats                bool // the feed lists heartbeats
@@ -175,7 +180,7 @@ type keyContext struct {
 // matches a key press, and help leaves it out, so help lists only what can be
 // done now.
 func (k *keyMap) update(ctx keyContext) {
-	k.width = ctx.width
+	k.width, k.presenter = ctx.width, ctx.presenter
 	k.updateSelection(ctx)
 	k.updateInput(ctx)
 	k.updateTime(ctx)
@@ -195,8 +200,9 @@ func (k *keyMap) updateSelection(ctx keyContext) {
 	k.Select.SetEnabled(idle && ctx.nodes > 0)
 	k.Prev.SetEnabled(idle && ctx.nodes > 1)
 	k.Next.SetEnabled(idle && ctx.nodes > 1)
-	// In talk mode → is a presenter remote's "next", so it advances instead.
-	if ctx.talk {
+	// In talk and presenter mode → is a presenter remote's "next", so it
+	// advances instead.
+	if ctx.talk || ctx.presenter {
 		k.Next.SetKeys("l", "tab")
 		k.Next.SetHelp("l/tab", "next node")
 	} else {
@@ -228,7 +234,13 @@ func (k *keyMap) updateInput(ctx keyContext) {
 
 func (k *keyMap) updateTime(ctx keyContext) {
 	idle := ctx.mode == modeIdle && ctx.nodes > 0
-	k.Pause.SetHelp("space", pauseHelp(ctx.paused))
+	// In presenter mode space runs the next step, so w pauses.
+	pause := "space"
+	if ctx.presenter {
+		pause = "w"
+	}
+	k.Pause.SetKeys(pause)
+	k.Pause.SetHelp(pause, pauseHelp(ctx.paused))
 	k.Pause.SetEnabled(idle)
 	faster, fasterOK := fasterSlowdown(ctx.slowdown)
 	k.Faster.SetHelp("+", "faster: "+slowdownLabel(faster))
@@ -340,17 +352,25 @@ func (k *keyMap) updatePanels(ctx keyContext) {
 	k.updateAdvance(ctx)
 }
 
-// updateAdvance sets the keys of a presenter remote's "next": in talk mode the
-// remote's . → and page-down, and otherwise . alone, when a hook takes it.
+// updateAdvance sets the keys of a presenter remote's "next": in presenter
+// mode space as well as the remote's . → and page-down, in talk mode the
+// remote's keys, and otherwise . alone, when a hook takes it. esc stops a step
+// while one runs.
 func (k *keyMap) updateAdvance(ctx keyContext) {
-	if ctx.talk {
+	idle := ctx.mode == modeIdle
+	k.StopStep.SetEnabled(idle && ctx.presenter && ctx.running)
+	switch {
+	case ctx.presenter:
+		k.Advance.SetKeys("space", "right", ".", "pgdown")
+		k.Advance.SetHelp("space/→", "next step")
+	case ctx.talk:
 		k.Advance.SetKeys(".", "right", "pgdown")
 		k.Advance.SetHelp("./→/pgdn", "advance")
-	} else {
+	default:
 		k.Advance.SetKeys(".")
 		k.Advance.SetHelp(".", "advance")
 	}
-	k.Advance.SetEnabled(ctx.mode == modeIdle && (ctx.talk || ctx.advance))
+	k.Advance.SetEnabled(idle && (ctx.talk || ctx.advance || ctx.presenter))
 }
 
 func (k *keyMap) updateFeed(ctx keyContext) {
@@ -370,15 +390,15 @@ func (k *keyMap) updateFeed(ctx keyContext) {
 	for _, b := range []*key.Binding{&k.ScrollUp, &k.ScrollDown, &k.PageUp, &k.Top} {
 		b.SetEnabled(feed)
 	}
-	k.PageDown.SetEnabled(feed && !ctx.talk) // talk mode's page-down advances
+	k.PageDown.SetEnabled(feed && !ctx.talk && !ctx.presenter) // page-down advances there
 	k.Bottom.SetEnabled(feed && !ctx.following)
 }
 
-// ShortHelp lists the keys a newcomer needs first: what can be done to the
-// selected node, then the selection and time, and last how to see every key
-// and quit. Only as many as fit the width are listed, and "? all keys • q quit"
-// always ends the line. In a menu or while a number is typed it lists the keys
-// of that input.
+// ShortHelp lists the keys a newcomer needs first: in presenter mode the keys
+// that play the scenario, then what can be done to the selected node, then the
+// selection and time, and last how to see every key and quit. Only as many as
+// fit the width are listed, and "? all keys • q quit" always ends the line. In
+// a menu or while a number is typed it lists the keys of that input.
 func (k keyMap) ShortHelp() []key.Binding {
 	switch {
 	case k.Up.Enabled():
@@ -389,6 +409,11 @@ func (k keyMap) ShortHelp() []key.Binding {
 	first := []key.Binding{k.Crash, k.Restart, k.Freeze, k.Campaign, k.Transfer, k.Isolate,
 		k.CutBoth, k.Select, k.Pause, k.Advance, k.Talk, k.Events, k.Inspector, k.Metrics,
 		k.Timeline, k.Partition}
+	if k.presenter {
+		first = []key.Binding{k.Advance, k.StopStep, k.Pause, k.Talk, k.Crash, k.Restart,
+			k.Freeze, k.Campaign, k.Transfer, k.Isolate, k.CutBoth, k.Select, k.Events,
+			k.Inspector, k.Metrics, k.Timeline, k.Partition}
+	}
 	return fitShortHelp(first, []key.Binding{k.Help, k.Quit}, k.width)
 }
 
@@ -429,7 +454,7 @@ func (k keyMap) helpGroups() [][]key.Binding {
 		{k.Isolate, k.CutBoth, k.CutOne, k.Delay, k.Loss, k.Partition, k.HealAll},
 		{k.Select, k.Prev, k.Next, k.Digit, k.Enter, k.Erase, k.Up, k.Down, k.Cancel},
 		{k.Pause, k.Faster, k.Slower, k.PreVote, k.CheckQuorum},
-		{k.Events, k.Inspector, k.Metrics, k.Timeline, k.Talk, k.Advance},
+		{k.Events, k.Inspector, k.Metrics, k.Timeline, k.Talk, k.Advance, k.StopStep},
 		{k.Filter, k.Beats, pairHelp(k.ScrollUp, k.ScrollDown, "↑↓/kj", "scroll events"),
 			pairHelp(k.PageUp, k.PageDown, "pgup/dn", "page events"),
 			pairHelp(k.Top, k.Bottom, "home/end", "oldest/newest")},

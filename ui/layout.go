@@ -44,6 +44,10 @@ type layout struct {
 	nodesTop     int // screen row of the first card, or of the node lines' titles
 	nodesHeight  int
 
+	// presenterHeight is the height of the presenter panel, which goes right
+	// under the nodes. It is 0 outside presenter mode.
+	presenterHeight int
+
 	// Cards, unless lines is set.
 	perRow, rows int // cards per row, and rows of cards
 	cardWidth    int
@@ -71,15 +75,22 @@ type screenRequest struct {
 	width, height, nodes int
 	helpHeight           int
 	banner, talk         bool
+	presenter            int // the presenter panel's preferred height, or 0
 	panels               panelSet
 }
 
-// planLayout computes the layout. The full help, when asked for, takes the
-// place of the panels below the nodes, and shows only when it fits there:
-// opening the help must neither hide the cluster nor redraw it.
+// planLayout computes the layout. The presenter panel shrinks to
+// minPresenterHeight when its preferred height does not fit. The full help,
+// when asked for, takes the place of the panels below the nodes, and shows
+// only when it fits there: opening the help must neither hide the cluster nor
+// redraw it.
 func planLayout(r screenRequest, fullHelpHeight int, showFullHelp bool) layout {
 	r.helpHeight = 1
 	l := computeLayout(r)
+	if l.tooSmall && r.presenter > minPresenterHeight {
+		r.presenter = minPresenterHeight
+		l = computeLayout(r)
+	}
 	l.fullHelp = showFullHelp && !l.tooSmall && fullHelpHeight <= l.bottomHeight
 	return l
 }
@@ -88,7 +99,8 @@ func planLayout(r screenRequest, fullHelpHeight int, showFullHelp bool) layout {
 // with r.helpHeight lines kept for the help. Cards are used when they leave
 // room for the panels, and one line per node otherwise.
 func computeLayout(r screenRequest) layout {
-	l := layout{width: r.width, height: r.height, helpHeight: r.helpHeight}
+	l := layout{width: r.width, height: r.height, helpHeight: r.helpHeight,
+		presenterHeight: r.presenter}
 	if r.banner {
 		l.bannerHeight = bannerHeight
 	}
@@ -104,7 +116,7 @@ func computeLayout(r screenRequest) layout {
 		return l.markTooSmall(r.nodes)
 	}
 	l.nodesTop = l.bannerHeight + headerHeight
-	l.bottomTop = l.nodesTop + l.nodesHeight
+	l.bottomTop = l.nodesTop + l.nodesHeight + l.presenterHeight
 	l.bottomHeight = room - l.nodesHeight
 	l.planBottom(r.nodes, r.panels)
 	return l
@@ -112,7 +124,7 @@ func computeLayout(r screenRequest) layout {
 
 // fixedHeight counts the lines of everything but the nodes and the bottom panels.
 func (l layout) fixedHeight() int {
-	return l.bannerHeight + headerHeight + statusHeight + l.helpHeight
+	return l.bannerHeight + headerHeight + l.presenterHeight + statusHeight + l.helpHeight
 }
 
 // planCards lays out cards in room lines and reports whether they leave

@@ -102,6 +102,8 @@ type Model struct {
 	inspector inspector
 	panels    panelSet
 
+	presenter presenter // presenter mode, on when Options.Script is set
+
 	dark    bool // the terminal's background, as it last reported it
 	noColor bool // the NO_COLOR environment variable is set
 	talk    bool
@@ -126,7 +128,8 @@ func New(c Cluster, events <-chan cluster.Event, opts ...Options) Model {
 	if len(opts) > 0 {
 		m.opts = opts[len(opts)-1]
 	}
-	m.talk = m.opts.Talk
+	m.presenter = newPresenter(m.opts.Script)
+	m.talk = m.opts.Talk || m.presenter.on()
 	first := c.Snapshot()
 	m.origin = first.Time
 	m.failovers = newFailoverClock(first)
@@ -170,6 +173,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleStateRead(msg)
 	case advancedMsg:
 		return m.handleAdvanced()
+	case stepDoneMsg:
+		return m.handleStepDone(msg)
 	}
 	return m, nil
 }
@@ -277,7 +282,8 @@ func (m *Model) sync() {
 		m.keys.update(m.keyContext())
 		m.layout = planLayout(screenRequest{width: m.width, height: m.height,
 			nodes: len(m.snap.Nodes), banner: len(m.allViolations()) > 0, talk: m.talk,
-			panels: m.panels}, max(m.keys.fullHelpHeight(), 1), m.help.ShowAll)
+			presenter: m.presenterHeightFor(), panels: m.panels},
+			max(m.keys.fullHelpHeight(), 1), m.help.ShowAll)
 	}
 	m.cards.setSize(m.layout, m.st, m.talk)
 	m.nodeLines.setSize(m.layout, m.st, m.talk)
@@ -314,8 +320,8 @@ func (m Model) keyContext() keyContext {
 		anyUp: m.snap.UpCount() > 0, paused: m.snap.Paused, slowdown: m.snap.Slowdown,
 		mode: m.mode, typed: m.typed, items: len(m.menu.items()),
 		preVote: m.snap.PreVote, checkQuorum: m.snap.CheckQuorum, talk: m.talk,
-		advance: m.opts.OnAdvance != nil, filtered: m.filtered,
-		beats: m.feed.scroll.beats, following: m.feed.scroll.following,
+		advance: m.opts.OnAdvance != nil, presenter: m.presenter.on(), running: m.presenter.running,
+		filtered: m.filtered, beats: m.feed.scroll.beats, following: m.feed.scroll.following,
 	}
 	for id := range panelCount {
 		ctx.shown[id] = m.layout.onScreen(id)

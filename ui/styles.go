@@ -81,6 +81,10 @@ type styles struct {
 
 	// Menus and the status line.
 	menuTitle, menuChosen, statusInfo, statusPrompt, statusError lipgloss.Style
+
+	// Presenter panel: the caption, in talk mode as a band in reverse video,
+	// and the outcome of the last step.
+	caption, captionBand, stepOK, stepFailed, stepStopped lipgloss.Style
 }
 
 func newStyles(p palette, noColor bool) styles {
@@ -100,6 +104,9 @@ func newStyles(p palette, noColor bool) styles {
 	s.statusInfo = s.dim
 	s.statusPrompt, s.statusError = fg(p.accent).Bold(true), fg(p.error).Bold(true)
 	s.menuTitle, s.menuChosen = s.statusPrompt, fg(p.accent).Bold(true).Reverse(true)
+	s.caption, s.captionBand = bold, bold.Reverse(true)
+	s.stepOK, s.stepFailed = fg(p.leader).Bold(true), fg(p.error).Bold(true)
+	s.stepStopped = fg(p.candidate).Bold(true)
 	return s
 }
 

@@ -20,7 +20,18 @@ type Options struct {
 	// Bubble Tea command, off the UI goroutine, so it may block, for instance
 	// to run the next step of a scenario. When OnAdvance is nil the advance keys
 	// work only in talk mode, where they say that nothing is attached.
+	// Presenter mode does not call it.
 	OnAdvance func()
+
+	// Script, when set, turns on presenter mode, which plays a scenario for an
+	// audience. A panel under the nodes shows the last caption, the outcome of
+	// the last step, the next step and the progress. Space, →, . and
+	// page-down each run one step, and the wait, sleep, expect and mark term
+	// steps right after it run by themselves. w pauses the cluster instead of
+	// space, and esc stops a step that is running. Presenter mode starts in
+	// talk mode even when Talk is false, and z still turns talk mode off.
+	// Quitting stops the step that is running but does not close the runner.
+	Script ScriptRunner
 }
 
 // Glyphs mark each role in talk mode, so the role reads on a monochrome
@@ -64,8 +75,12 @@ func (m Model) pressTalk(tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// pressAdvance passes a presenter's "next" to the OnAdvance hook.
+// pressAdvance runs the next step of the scenario in presenter mode, and
+// otherwise passes a presenter's "next" to the OnAdvance hook.
 func (m Model) pressAdvance(tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.presenter.on() {
+		return m.advanceScript()
+	}
 	hook := m.opts.OnAdvance
 	if hook == nil {
 		m.status = statusLine{statusError, "nothing to advance: no scenario is attached"}

@@ -37,6 +37,9 @@ func (m Model) render() string {
 	if l.nodesHeight > 0 {
 		parts = append(parts, m.nodesView())
 	}
+	if l.presenterHeight > 0 {
+		parts = append(parts, m.presenter.view(m.st, m.talk, l.width, l.presenterHeight))
+	}
 	parts = append(parts, m.bottomView(), m.statusView(), m.helpView())
 	return strings.Join(parts, "\n")
 }
