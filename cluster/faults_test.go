@@ -239,3 +239,21 @@ func TestStateFilesArePrivate(t *testing.T) {
 		}
 	}
 }
+
+func TestRestartedPeerGetsNextRequest(t *testing.T) {
+	tc := startCluster(t, testConfig(t, 3))
+	leader, term := tc.waitStableLeader()
+	restarted := leader%3 + 1
+	must(t, tc.Crash(restarted))
+	must(t, tc.Restart(restarted))
+
+	// The leader's cached connection to the restarted node died with the old
+	// incarnation. The transfer rides on the very next message over it, and
+	// nothing else would make the restarted node campaign, so a lost message
+	// would leave it a follower.
+	must(t, tc.TransferLeadership(restarted))
+	waitFor(t, "the restarted node to take over", func() bool {
+		l, got := tc.Snapshot().Leader()
+		return l == restarted && got > term
+	})
+}

@@ -1,10 +1,12 @@
 package cluster
 
 import (
+	"errors"
 	"log/slog"
 	"net"
 	"net/rpc"
 	"sync"
+	"time"
 )
 
 // server accepts one node incarnation's incoming connections and serves net/rpc
@@ -32,14 +34,21 @@ func newServer(l net.Listener, service *Service, log *slog.Logger) (*server, err
 // serve accepts connections until close. It runs in a goroutine of its own.
 func (s *server) serve() {
 	defer s.wg.Done()
+	backoff := 5 * time.Millisecond
 	for {
 		conn, err := s.listener.Accept()
 		if err != nil {
-			if !s.isClosed() {
-				s.log.Error("accept failed, node stops listening", "addr", s.listener.Addr(), "err", err)
+			if s.isClosed() || errors.Is(err, net.ErrClosed) {
+				return
 			}
-			return
+			// Out of file descriptors, say: wait and accept again rather than
+			// stop listening for good.
+			s.log.Error("accept failed, retrying", "addr", s.listener.Addr(), "err", err, "wait", backoff)
+			time.Sleep(backoff)
+			backoff = min(2*backoff, time.Second)
+			continue
 		}
+		backoff = 5 * time.Millisecond
 		if !s.track(conn) {
 			conn.Close()
 			return

@@ -94,29 +94,50 @@ func (t *transport) roundTrip(to int, method string, req, resp any, deliver func
 	if !t.travel(t.from, to) {
 		return
 	}
-	client, err := t.client(to)
+	call, err := t.send(to, method, req, resp)
+	var serverErr rpc.ServerError
+	if err != nil && !errors.As(err, &serverErr) {
+		// The connection broke, typically because the peer restarted and the
+		// cached connection belonged to its old incarnation: dial again and
+		// send once more. Vote requests and heartbeats are safe to repeat.
+		call, err = t.send(to, method, req, resp)
+	}
+	if call == nil && err == nil {
+		return // the transport closed
+	}
 	if err != nil {
 		done <- err
-		return
-	}
-	call := client.Go(method, req, resp, make(chan *rpc.Call, 1))
-	select {
-	case <-call.Done:
-	case <-t.stop:
-		return
-	}
-	if call.Error != nil {
-		var serverErr rpc.ServerError
-		if !errors.As(call.Error, &serverErr) {
-			t.dropClient(to, client) // the connection broke: dial again next time
-		}
-		done <- call.Error
 		return
 	}
 	if lost := deliver(); lost || !t.travel(to, t.from) {
 		return
 	}
 	done <- nil
+}
+
+// send makes one call over the cached connection to peer to, dialing it if
+// needed, and waits for its reply. It returns a nil call and a nil error if
+// the transport closes meanwhile. A connection that fails is dropped, so the
+// next call dials again.
+func (t *transport) send(to int, method string, req, resp any) (*rpc.Call, error) {
+	client, err := t.client(to)
+	if err != nil {
+		return nil, err
+	}
+	call := client.Go(method, req, resp, make(chan *rpc.Call, 1))
+	select {
+	case <-call.Done:
+	case <-t.stop:
+		return nil, nil
+	}
+	if call.Error != nil {
+		var serverErr rpc.ServerError
+		if !errors.As(call.Error, &serverErr) {
+			t.dropClient(to, client)
+		}
+		return call, call.Error
+	}
+	return call, nil
 }
 
 // travel decides the fate of one message from→to and waits out its delay. It

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -153,5 +154,32 @@ func TestCommandFailureExitsOne(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "creating the CPU profile failed") {
 		t.Errorf("stderr %q does not say the profile failed", stderr)
+	}
+}
+
+func TestTextOutputFitsEightyColumnsWithLargeValues(t *testing.T) {
+	result := &Result{
+		Settings: Settings{Nodes: 255, ElectionMin: 10 * time.Second, ElectionMax: 40 * time.Second,
+			Heartbeat: 3 * time.Second, Crashes: 10000, Seed: 18446744073709551615},
+		Writes:     Summary{Count: 100000, Median: 12 * time.Second, P99: 99 * time.Second},
+		Footprint:  Footprint{HeapInUse: 1e12, Goroutines: 123456},
+		Elapsed:    1000 * time.Hour,
+		Violations: []string{strings.Repeat("n255 sent a vote request before saving it ", 5)},
+	}
+	for i := range 10000 {
+		result.Failovers = append(result.Failovers, Failover{
+			OldTerm: uint64(i), NewTerm: uint64(i + 1 + i%3), LostVoteRequests: i % 7,
+			Duration:  time.Duration(i+1) * 100 * time.Millisecond,
+			TimerWait: time.Duration(i+1) * 90 * time.Millisecond,
+		})
+	}
+	var out bytes.Buffer
+	if err := writeText(&out, result); err != nil {
+		t.Fatalf("writeText: %v", err)
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if utf8.RuneCountInString(line) > 80 {
+			t.Errorf("line wider than 80 columns: %q", line)
+		}
 	}
 }

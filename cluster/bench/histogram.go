@@ -10,7 +10,7 @@ import (
 // Layout of the histogram: it fits an 80-column terminal.
 const (
 	histogramBars  = 40 // columns of the longest bar
-	histogramRows  = 16 // bins to aim for; nice bin widths give 10 to 25
+	histogramRows  = 16 // bins to aim for; round bin widths give 7 to 18
 	histogramWidth = 80 // no line is longer
 )
 
@@ -55,7 +55,7 @@ func expectedCounts(model *Model, n int, first, step time.Duration, bins int) []
 	expected := make([]float64, bins)
 	for i := range expected {
 		lo := first + time.Duration(i)*step
-		expected[i] = float64(n) * (model.CDF(lo+step) - model.CDF(lo))
+		expected[i] = max(float64(n)*(model.CDF(lo+step)-model.CDF(lo)), 0)
 	}
 	return expected
 }

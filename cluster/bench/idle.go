@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"syscall"
 	"time"
@@ -98,14 +99,14 @@ func executeIdle(opts options, stdout io.Writer) error {
 		Nodes: s.Nodes, ElectionMinMS: milliseconds(s.ElectionMin),
 		ElectionMaxMS: milliseconds(s.ElectionMax), HeartbeatMS: milliseconds(s.Heartbeat),
 		IdleSeconds: opts.idle.Seconds(), CPUMS: milliseconds(cpu),
-		PercentOfOneCore: 100 * cpu.Seconds() / opts.idle.Seconds(),
+		PercentOfOneCore: math.Round(1e5*cpu.Seconds()/opts.idle.Seconds()) / 1e3,
 		HeartbeatRounds:  float64(time.Second) / float64(s.Heartbeat),
 	}
 	if opts.json {
 		return writeJSON(stdout, report)
 	}
-	_, err = fmt.Fprintf(stdout, "raftplay bench --idle: %d idle nodes, heartbeat %v, "+
-		"used %.1f ms of CPU in %v:\n%.2f%% of one core\n",
-		s.Nodes, s.Heartbeat, report.CPUMS, opts.idle, report.PercentOfOneCore)
+	_, err = fmt.Fprintf(stdout, "raftplay bench --idle: %d idle nodes, heartbeat %v, for %v\n"+
+		"used %.1f ms of CPU: %.2f%% of one core\n",
+		s.Nodes, s.Heartbeat, opts.idle, report.CPUMS, report.PercentOfOneCore)
 	return err
 }

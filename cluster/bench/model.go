@@ -65,10 +65,12 @@ func (m Model) CDF(d time.Duration) float64 {
 	lo, hi := seconds(m.ElectionMin), seconds(m.ElectionMax)
 	span := hi - lo
 	k := float64(m.Nodes - 1)
-	// Heartbeat ages a in [0, before) leave x+a below ElectionMin, where S is 1.
+	// Heartbeat ages a in [0, before) leave x+a below ElectionMin, where S is 1,
+	// and ages in [before, inside) leave it inside the timeout range. Clamping
+	// the fraction keeps an empty piece at 0 rather than Inf-Inf.
 	before := clamp(lo-x, 0, h)
 	inside := clamp(hi-x, 0, h)
-	fraction := func(a float64) float64 { return (hi - x - a) / span }
+	fraction := func(a float64) float64 { return clamp((hi-x-a)/span, 0, 1) }
 	integral := before + span/(k+1)*(math.Pow(fraction(before), k+1)-math.Pow(fraction(inside), k+1))
 	return clamp(1-integral/h, 0, 1)
 }

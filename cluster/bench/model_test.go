@@ -1,14 +1,15 @@
 package bench
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 )
 
-// paperTiming returns the model of n nodes with the election timeouts of the
-// Raft paper (150 to 300 ms) and a 50 ms heartbeat.
+// paperTiming returns the model of n nodes with 150 to 300 ms election
+// timeouts and a 50 ms heartbeat.
 func paperTiming(n int) Model {
 	return Model{
 		Nodes: n, ElectionMin: 150 * time.Millisecond, ElectionMax: 300 * time.Millisecond,
@@ -126,5 +127,15 @@ func TestModelMoreNodesFailOverFaster(t *testing.T) {
 			t.Errorf("%d nodes: median %v, not below the smaller cluster's %v", n, median, previous)
 		}
 		previous = median
+	}
+}
+
+func TestModelCDFFiniteForLargeClusters(t *testing.T) {
+	m := Model{Nodes: 255, ElectionMin: 10 * time.Second, ElectionMax: 40 * time.Second,
+		Heartbeat: 3 * time.Second, Round: 50 * time.Second}
+	for _, d := range []time.Duration{0, time.Second, 55 * time.Second, 70 * time.Second, time.Hour} {
+		if got := m.CDF(d); math.IsNaN(got) || got < 0 || got > 1 {
+			t.Errorf("CDF(%v) = %v, want a probability", d, got)
+		}
 	}
 }

@@ -69,14 +69,14 @@ func writeCounts(b *strings.Builder, r Report) {
 	fmt.Fprintf(b, "split votes: %d of %d failovers (%.1f%%) took more than one term\n",
 		r.SplitVotes, r.Failovers, 100*r.SplitVoteRate)
 	writeLost(b, r)
-	fmt.Fprintf(b, "stuck: %d failovers over %.1f ms (2 x max timeout + heartbeat + round)\n",
-		r.Stuck, r.StuckBoundMS)
-	kind := "durable (fsync)"
+	fmt.Fprintf(b, "stuck failovers, over %.1f ms (2 x max timeout + heartbeat + round): %d\n",
+		r.StuckBoundMS, r.Stuck)
+	kind := "fsync"
 	if !r.Settings.Fsync {
-		kind = "without fsync"
+		kind = "no fsync"
 	}
-	fmt.Fprintf(b, "state-file write, %s: p50 %.2f ms, p99 %.2f ms over %d writes\n",
-		kind, r.WriteP50MS, r.WriteP99MS, r.WriteSamples)
+	fmt.Fprintf(b, "state-file write (%s), %d samples: p50 %.2f ms, p99 %.2f ms\n",
+		kind, r.WriteSamples, r.WriteP50MS, r.WriteP99MS)
 	fmt.Fprintf(b, "per node: %.1f KiB of heap in use, %.1f goroutines\n",
 		r.HeapInUsePerNodeBytes/1024, r.GoroutinesPerNode)
 	fmt.Fprintf(b, "safety monitor: %d violations reported\n", r.SafetyViolationCount)
@@ -108,16 +108,16 @@ func wrap(text, indent string, width int) string {
 // writeLost prints the vote requests that never reached a running voter and
 // the failovers that had none.
 func writeLost(b *strings.Builder, r Report) {
-	fmt.Fprintf(b, "lost vote requests: %d, in %d failovers; a running voter never got them\n",
-		r.LostVoteRequests, r.FailoversWithLostVotes)
+	fmt.Fprintf(b, "lost vote requests, which never reached a running voter: %d\n", r.LostVoteRequests)
+	fmt.Fprintf(b, "  failovers with a lost vote request: %d\n", r.FailoversWithLostVotes)
 	clean := r.WithoutLostVoteRequests
 	if clean.Failovers == 0 || clean.Failovers == r.Failovers {
 		return
 	}
-	fmt.Fprintf(b, "  the other %d failovers: median %.1f ms, p99 %.1f ms (ratios %.3f, %.3f);\n",
-		clean.Failovers, clean.MedianMS, clean.P99MS, clean.MedianRatio,
-		clean.P99Ratio)
-	fmt.Fprintf(b, "  %d of them took more than one term\n", clean.SplitVotes)
+	fmt.Fprintf(b, "  the other %d failovers: median %.1f ms (ratio %.3f),\n",
+		clean.Failovers, clean.MedianMS, clean.MedianRatio)
+	fmt.Fprintf(b, "  p99 %.1f ms (ratio %.3f), %d of them took more than one term\n",
+		clean.P99MS, clean.P99Ratio, clean.SplitVotes)
 }
 
 func onOff(on bool) string {

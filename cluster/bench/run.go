@@ -124,8 +124,8 @@ func runCrashes(ctx context.Context, s Settings, dir string, result *Result) err
 const crashSeedStream = 0x6661696c6f766572
 
 // phaseLimit bounds each wait of a run: for a stable cluster, or for a
-// failover. It is far above any healthy failover, which takes less than two
-// maximum election timeouts, so that only a stuck cluster reaches it.
+// failover. It is far above a healthy failover, which takes a few election
+// timeouts, so that only a stuck cluster reaches it.
 func phaseLimit(s Settings) time.Duration {
 	return 30*time.Second + 100*s.ElectionMax
 }
