@@ -90,8 +90,14 @@ func TestNoLeaderWithoutMajority(t *testing.T) {
 func TestIsolatedLeaderIsReplaced(t *testing.T) {
 	tc := startCluster(t, testConfig(t, 5))
 	old, oldTerm := tc.waitStableLeader()
+	if tc.Snapshot().Stale(old) {
+		t.Errorf("n%d is marked stale while it reaches every node", old)
+	}
 	if err := tc.Isolate(old); err != nil {
 		t.Fatalf("Isolate(%d): %v", old, err)
+	}
+	if !tc.Snapshot().Stale(old) {
+		t.Errorf("isolated leader n%d is not marked stale", old)
 	}
 	waitFor(t, "the majority to elect a new leader", func() bool {
 		s := tc.Snapshot()

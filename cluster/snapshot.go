@@ -99,6 +99,32 @@ func (s Snapshot) Followers(leader int) int {
 	return count
 }
 
+// Reach returns how many running nodes node id can send to over the current
+// links, itself included.
+func (s Snapshot) Reach(id int) int {
+	if id < 1 || id > len(s.Nodes) {
+		return 0
+	}
+	count := 1
+	for _, n := range s.Nodes {
+		if n.ID != id && n.Up && s.Delivers(id, n.ID) {
+			count++
+		}
+	}
+	return count
+}
+
+// Stale reports whether node id leads but cannot reach a majority of the
+// cluster over the current links: it still believes it leads, and a majority
+// elsewhere may already have a newer leader.
+func (s Snapshot) Stale(id int) bool {
+	if id < 1 || id > len(s.Nodes) {
+		return false
+	}
+	n := s.Nodes[id-1]
+	return n.Up && n.Status.Role == raft.Leader && s.Reach(id) < s.Majority()
+}
+
 // Delivers reports whether messages from→to are delivered, that is, the link
 // is not cut. A link with loss still delivers some.
 func (s Snapshot) Delivers(from, to int) bool {

@@ -208,6 +208,10 @@ func (p cardsPanel) leaderLines(s cluster.Snapshot, n cluster.NodeSnapshot) []st
 	if n.Frozen {
 		return append(lines, firstFit(p.inner, "heartbeats stopped", "no heartbeats"))
 	}
+	if s.Stale(n.ID) {
+		reach := fmt.Sprintf("reaches %d of %d", s.Reach(n.ID), len(s.Nodes))
+		return append(lines, p.st.warning.Render("STALE LEADER"), p.st.warning.Render(firstFit(p.inner, reach, "no majority")))
+	}
 	const sending = "sending heartbeats"
 	if p.inner >= len(sending) {
 		return append(lines, sending, "every "+formatDuration(s.Heartbeat))

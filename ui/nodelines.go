@@ -41,7 +41,7 @@ func (p nodeLinesPanel) view(s cluster.Snapshot, selected int) string {
 		end := min(start+p.columnRows, len(s.Nodes))
 		lines := []string{p.st.dim.Render(nodeLineHead)}
 		for _, n := range s.Nodes[start:end] {
-			lines = append(lines, p.line(n, n.ID == selected))
+			lines = append(lines, p.line(n, n.ID == selected, s.Stale(n.ID)))
 		}
 		columns = append(columns, fitBlock(lines, p.columnWidth, rowsHeadHeight+p.columnRows))
 	}
@@ -49,8 +49,8 @@ func (p nodeLinesPanel) view(s cluster.Snapshot, selected int) string {
 }
 
 // line draws a node as the columns of nodeLineHead. The selected node is
-// marked with ">" as well as a color.
-func (p nodeLinesPanel) line(n cluster.NodeSnapshot, selected bool) string {
+// marked with ">" as well as a color. stale marks a leader without a majority.
+func (p nodeLinesPanel) line(n cluster.NodeSnapshot, selected, stale bool) string {
 	marker, name := " ", fmt.Sprintf("%-4s", raft.NodeName(n.ID))
 	if p.talk {
 		marker = roleGlyph(n)
@@ -65,7 +65,7 @@ func (p nodeLinesPanel) line(n cluster.NodeSnapshot, selected bool) string {
 	role := p.st.role(status.Role).Render(fmt.Sprintf("%-10s", shortRoleName(status.Role)))
 	fields := fmt.Sprintf("%-5d%-5s%-5s",
 		status.Term, raft.NodeName(status.VotedFor), raft.NodeName(status.Leader))
-	return marker + name + role + fields + p.timer(n)
+	return marker + name + role + fields + p.timer(n, stale)
 }
 
 // downFields shows the term and vote in the state file, as a down card does.
@@ -79,10 +79,12 @@ func (p nodeLinesPanel) downFields(n cluster.NodeSnapshot) string {
 	return role + fields + "crashed"
 }
 
-func (p nodeLinesPanel) timer(n cluster.NodeSnapshot) string {
+func (p nodeLinesPanel) timer(n cluster.NodeSnapshot, stale bool) string {
 	switch {
 	case n.Frozen:
 		return p.st.frozen.Render("FROZEN")
+	case n.Status.Role == raft.Leader && stale:
+		return p.st.warning.Render(firstFit(p.timerWidth, "stale: no majority", "stale"))
 	case n.Status.Role == raft.Leader:
 		return firstFit(p.timerWidth, "sending heartbeats", "leading")
 	}

@@ -304,11 +304,14 @@ func TestNodeLineStates(t *testing.T) {
 		{20, " n20 follower  7    n1   n1   FROZEN"},
 	}
 	for _, tt := range tests {
-		if got := ansi.Strip(p.line(s.Nodes[tt.id-1], false)); !strings.HasPrefix(got, tt.want) {
+		if got := ansi.Strip(p.line(s.Nodes[tt.id-1], false, false)); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("line of n%d = %q, want %q", tt.id, got, tt.want)
 		}
 	}
-	if got := ansi.Strip(p.line(s.Nodes[1], true)); !strings.HasPrefix(got, ">n2 ") {
+	if got := ansi.Strip(p.line(s.Nodes[0], false, true)); !strings.Contains(got, "stale") {
+		t.Errorf("line of a leader without a majority = %q, want it marked stale", got)
+	}
+	if got := ansi.Strip(p.line(s.Nodes[1], true, false)); !strings.HasPrefix(got, ">n2 ") {
 		t.Errorf("selected line = %q, want the > marker", got)
 	}
 }
