@@ -1,11 +1,14 @@
 package cluster
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/gob"
 	"errors"
 	"net"
 	"net/rpc"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -117,5 +120,50 @@ func TestPortTakenNamesAddress(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), taken.Addr().String()) ||
 		!strings.Contains(err.Error(), "free the port") {
 		t.Errorf("Start = %v, want an error naming %s and the fix", err, taken.Addr())
+	}
+}
+
+func TestOversizedRequestRejectedEarly(t *testing.T) {
+	tc := startCluster(t, testConfig(t, 3))
+	leader, term := tc.waitStableLeader()
+	addr := tc.Snapshot().Nodes[leader-1].Addr
+
+	client, err := rpc.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	big := strings.Repeat("x", 8<<20)
+	req := &VoteRequest{Token: big, From: 2, To: leader, Args: raft.RequestVoteArgs{Term: term + 1, CandidateID: 2}}
+	if err := client.Call("Node.RequestVote", req, &VoteResponse{}); err == nil {
+		t.Error("an 8 MiB request was accepted")
+	}
+	runtime.ReadMemStats(&after)
+	// The client's own copy of the request is about 8 MiB; a server that read
+	// it too would add as much again, twice over in gob's buffers.
+	if grown := int64(after.TotalAlloc - before.TotalAlloc); grown > 24<<20 {
+		t.Errorf("allocated %d MiB for one rejected request", grown>>20)
+	}
+	if got := tc.Snapshot().Nodes[leader-1].Status.Term; got != term {
+		t.Errorf("an oversized request moved n%d to term %d", leader, got)
+	}
+}
+
+func TestFrameLimiterPassesSmallMessages(t *testing.T) {
+	var stream bytes.Buffer
+	enc := gob.NewEncoder(&stream)
+	for i := range 3 {
+		if err := enc.Encode(VoteRequest{Token: "t", From: i, To: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dec := gob.NewDecoder(&frameLimiter{r: &stream})
+	for i := range 3 {
+		var got VoteRequest
+		if err := dec.Decode(&got); err != nil || got.From != i {
+			t.Fatalf("message %d: %+v, %v", i, got, err)
+		}
 	}
 }

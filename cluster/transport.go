@@ -182,7 +182,7 @@ func (t *transport) client(to int) (*rpc.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := rpc.NewClient(conn)
+	c := rpc.NewClient(limitConn(conn))
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
