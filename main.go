@@ -151,7 +151,7 @@ func play(opts options, stdout io.Writer) error {
 	}
 	if recorder != nil {
 		if saveErr := recorder.Save(opts.recordPath); saveErr != nil {
-			err = errors.Join(err, fmt.Errorf("saving the recording failed: %w", saveErr))
+			err = errors.Join(err, saveErr)
 		} else {
 			fmt.Fprintf(stdout, "Recorded the session in %s; replay it with raftplay run %s\n",
 				opts.recordPath, opts.recordPath)
@@ -343,6 +343,14 @@ func finishOptions(opts options) (options, error) {
 	}
 	if opts.logPath == "" {
 		opts.logPath = filepath.Join(opts.Dir, "raftplay.log")
+	}
+	// The recording is written at the end; find out now that it can be.
+	if opts.recordPath != "" {
+		f, err := os.OpenFile(opts.recordPath, os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return opts, usageErrorf("cannot write the recording: %v; choose another file with --record", err)
+		}
+		f.Close()
 	}
 	return opts, nil
 }

@@ -23,11 +23,18 @@ func TestBadFlagsExitWithUsage(t *testing.T) {
 		{"min above max", []string{"--election-min", "400ms"}, "election timeout range 400ms to 300ms"},
 		{"heartbeat too long", []string{"--heartbeat", "200ms"}, "heartbeat 200ms"},
 		{"negative timeout", []string{"--election-min", "-1s"}, "minimum election timeout -1s"},
+		{"tiny timeouts", []string{"--election-min", "2ns", "--election-max", "3ns", "--heartbeat", "1ns"},
+			"minimum election timeout 2ns, use 1ms to 1h0m0s"},
+		{"huge timeouts", []string{"--election-min", "1000000h", "--election-max", "2000000h", "--heartbeat", "1h"},
+			"minimum election timeout 1000000h0m0s, use 1ms to 1h0m0s"},
+		{"huge maximum", []string{"--election-max", "2000000h"}, "maximum election timeout 2000000h0m0s"},
+		{"tiny heartbeat", []string{"--heartbeat", "1ns"}, "heartbeat 1ns, must be at least 100µs"},
 		{"slowdown below one", []string{"--slow", "0.5"}, "slowdown 0.5"},
 		{"stray argument", []string{"play"}, `unexpected argument "play"`},
 		{"run without scenario", []string{"run"}, "missing scenario"},
 		{"unknown flag", []string{"--speed", "2"}, "flag provided but not defined: -speed"},
 		{"missing config file", []string{"--config", "/nonexistent/raftplay.toml"}, "/nonexistent/raftplay.toml"},
+		{"unwritable recording", []string{"--record", "/nonexistent/r.txt"}, "cannot write the recording"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,6 +115,7 @@ func TestConfigFileErrors(t *testing.T) {
 		{"bad duration", "heartbeat = \"soon\"\n", `invalid duration "soon"`},
 		{"bad address", "nodes = [\"localhost\"]\n", `address "localhost" of node 1`},
 		{"duplicate address", "nodes = [\"127.0.0.1:7001\", \"127.0.0.1:7001\"]\n", "given to nodes 1 and 2"},
+		{"port out of range", "nodes = [\"127.0.0.1:99999\"]\n", `invalid port "99999"`},
 		{"not TOML", "nodes = [\n", "config file"},
 	}
 	for _, tt := range cases {

@@ -219,6 +219,7 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 // fileStorage returns m's state file storage.
 func (c *Cluster) fileStorage(m *member) *raft.FileStorage {
 	s := raft.NewFileStorage(m.statePath, m.id)
+	s.Nodes = c.cfg.Nodes
 	s.NoSync = c.cfg.NoFsync
 	return s
 }

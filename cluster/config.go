@@ -5,11 +5,21 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 	"time"
 )
 
 // MaxNodes is the largest cluster this package runs.
 const MaxNodes = 255
+
+// Limits of the timing settings, in cluster time. Below them a node spends its
+// time on timers rather than messages; above them a timeout multiplied by the
+// largest slowdown no longer fits a time.Duration.
+const (
+	MinElectionTimeout = time.Millisecond
+	MaxElectionTimeout = time.Hour
+	MinHeartbeat       = 100 * time.Microsecond
+)
 
 // Config describes a cluster. Durations are in cluster time.
 type Config struct {
@@ -54,20 +64,30 @@ func (c *Config) Validate() error {
 			ErrInvalidConfig, len(c.Addrs), c.Nodes)
 	case c.Dir == "":
 		return fmt.Errorf("%w: missing state folder", ErrInvalidConfig)
-	case c.ElectionTimeoutMin <= 0:
-		return fmt.Errorf("%w: minimum election timeout %v, must be positive", ErrInvalidConfig, c.ElectionTimeoutMin)
+	case c.ElectionTimeoutMin < MinElectionTimeout || c.ElectionTimeoutMin > MaxElectionTimeout:
+		return fmt.Errorf("%w: minimum election timeout %v, use %v to %v",
+			ErrInvalidConfig, c.ElectionTimeoutMin, MinElectionTimeout, MaxElectionTimeout)
+	case c.ElectionTimeoutMax > MaxElectionTimeout:
+		return fmt.Errorf("%w: maximum election timeout %v, use at most %v",
+			ErrInvalidConfig, c.ElectionTimeoutMax, MaxElectionTimeout)
 	case c.ElectionTimeoutMax <= c.ElectionTimeoutMin:
 		return fmt.Errorf("%w: election timeout range %v to %v, the maximum must be above the minimum",
 			ErrInvalidConfig, c.ElectionTimeoutMin, c.ElectionTimeoutMax)
-	case c.Heartbeat <= 0 || c.Heartbeat >= c.ElectionTimeoutMin:
-		return fmt.Errorf("%w: heartbeat %v, must be positive and below the minimum election timeout %v",
-			ErrInvalidConfig, c.Heartbeat, c.ElectionTimeoutMin)
+	case c.Heartbeat < MinHeartbeat || c.Heartbeat >= c.ElectionTimeoutMin:
+		return fmt.Errorf("%w: heartbeat %v, must be at least %v and below the minimum election timeout %v",
+			ErrInvalidConfig, c.Heartbeat, MinHeartbeat, c.ElectionTimeoutMin)
 	case !(c.Slowdown >= 1 && c.Slowdown <= 1000):
 		return fmt.Errorf("%w: slowdown %v, use 1 (real time) to 1000", ErrInvalidConfig, c.Slowdown)
 	}
 	seen := make(map[string]int)
 	for i, addr := range c.Addrs {
-		if _, _, err := net.SplitHostPort(addr); err != nil {
+		_, port, err := net.SplitHostPort(addr)
+		if err == nil {
+			if p, convErr := strconv.Atoi(port); convErr != nil || p < 0 || p > 65535 {
+				err = fmt.Errorf("invalid port %q", port)
+			}
+		}
+		if err != nil {
 			return fmt.Errorf("%w: address %q of node %d: %v; write host:port, such as 127.0.0.1:7001",
 				ErrInvalidConfig, addr, i+1, err)
 		}

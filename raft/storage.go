@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -153,6 +154,10 @@ type FileStorage struct {
 	Path string
 	Node int // the node the file belongs to; a file of another node fails to load
 
+	// Nodes is the size of the cluster, if known: a file whose vote names a node
+	// beyond it fails to load. Zero skips that check.
+	Nodes int
+
 	// NoSync skips both fsyncs of a save. A crash of the machine (not of the
 	// process) may then lose a vote, so it exists only to measure what the
 	// fsyncs cost.
@@ -182,10 +187,25 @@ func (s *FileStorage) Load() (HardState, error) {
 		return HardState{}, &StateFileError{Path: s.Path, Err: ErrStateWrongNode,
 			Detail: fmt.Sprintf("it is node %d's, this is node %d", file.Node, s.Node)}
 	}
+	if detail := s.impossible(file); detail != "" {
+		return HardState{}, &StateFileError{Path: s.Path, Err: ErrStateCorrupt, Detail: detail}
+	}
 	s.mu.Lock()
 	s.writes = file.Writes
 	s.mu.Unlock()
 	return HardState{Term: file.Term, VotedFor: file.VotedFor}, nil
+}
+
+// impossible describes a value that no node of this cluster could have saved,
+// or returns "". The largest term cannot be, because no election could follow it.
+func (s *FileStorage) impossible(file StateFile) string {
+	switch {
+	case file.Term == math.MaxUint64:
+		return fmt.Sprintf("term %d is the largest possible, so no election could follow it", file.Term)
+	case file.VotedFor < 0 || (s.Nodes > 0 && file.VotedFor > s.Nodes):
+		return fmt.Sprintf("vote for node %d, outside this %d-node cluster", file.VotedFor, s.Nodes)
+	}
+	return ""
 }
 
 // Save writes hs durably, replacing the file atomically.

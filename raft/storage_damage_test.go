@@ -2,6 +2,7 @@ package raft
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,5 +57,32 @@ func TestStrayTempFileRemovedOnLoad(t *testing.T) {
 	}
 	if _, err := os.Stat(stray); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("stray temp file still there: %v", err)
+	}
+}
+
+func TestImpossibleStateValues(t *testing.T) {
+	cases := []struct {
+		name string
+		file StateFile
+		want string
+	}{
+		{"largest term", StateFile{Format: StateFormat, Node: 1, Term: math.MaxUint64}, "largest possible"},
+		{"vote beyond cluster", StateFile{Format: StateFormat, Node: 1, Term: 3, VotedFor: 99}, "vote for node 99"},
+		{"negative vote", StateFile{Format: StateFormat, Node: 1, Term: 3, VotedFor: -2}, "vote for node -2"},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "node1.state")
+			if err := os.WriteFile(path, EncodeStateFile(tt.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s := NewFileStorage(path, 1)
+			s.Nodes = 5
+			_, err := s.Load()
+			if !errors.Is(err, ErrStateCorrupt) || !strings.Contains(err.Error(), tt.want) ||
+				!strings.Contains(err.Error(), path) {
+				t.Errorf("Load = %v, want ErrStateCorrupt saying %q and naming %s", err, tt.want, path)
+			}
+		})
 	}
 }

@@ -99,7 +99,7 @@ func tallyText(e raft.Event, majority int) string {
 	if e.PreVote {
 		noun = "pre-votes"
 	}
-	return fmt.Sprintf(" → %s has %d of %d %s", raft.NodeName(e.Node), e.Votes, majority, noun)
+	return fmt.Sprintf(" → %s has %d %s, %d needed", raft.NodeName(e.Node), e.Votes, noun, majority)
 }
 
 // wonText words a won election with its voters: "n1 won the election for term 3

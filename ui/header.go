@@ -95,7 +95,7 @@ func slowdownLabel(slowdown float64) string {
 	case slowdown <= 0 || slowdown == 1:
 		return "real time"
 	case slowdown > 1:
-		return "time ×1/" + strconv.FormatFloat(slowdown, 'g', 3, 64)
+		return "time ×1/" + strconv.FormatFloat(slowdown, 'f', -1, 64)
 	}
 	return "time ×" + strconv.FormatFloat(1/slowdown, 'g', 3, 64)
 }
