@@ -272,7 +272,7 @@ func applyFile(opts *options, path string, set map[string]bool) error {
 		fromFile("slow", func() { opts.Slowdown = f.Slowdown })
 	}
 	if f.Seed != 0 {
-		fromFile("seed", func() { opts.Seed = f.Seed })
+		fromFile("seed", func() { opts.Seed = uint64(f.Seed) })
 	}
 	if f.PreVote != nil {
 		fromFile("prevote", func() { opts.PreVote = *f.PreVote })

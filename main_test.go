@@ -116,6 +116,9 @@ func TestConfigFileErrors(t *testing.T) {
 		{"bad address", "nodes = [\"localhost\"]\n", `address "localhost" of node 1`},
 		{"duplicate address", "nodes = [\"127.0.0.1:7001\", \"127.0.0.1:7001\"]\n", "given to nodes 1 and 2"},
 		{"port out of range", "nodes = [\"127.0.0.1:99999\"]\n", `invalid port "99999"`},
+		{"empty node list", "nodes = []\n", "nodes is empty"},
+		{"zero slowdown", "slowdown = 0\n", "slowdown 0"},
+		{"negative seed", "seed = -5\n", "seed -5"},
 		{"not TOML", "nodes = [\n", "config file"},
 	}
 	for _, tt := range cases {

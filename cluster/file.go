@@ -27,7 +27,7 @@ type File struct {
 	ElectionTimeoutMax Duration `toml:"election_timeout_max"`
 	Heartbeat          Duration `toml:"heartbeat"`
 	Slowdown           float64  `toml:"slowdown"`
-	Seed               uint64   `toml:"seed"`
+	Seed               int64    `toml:"seed"`
 	StateDir           string   `toml:"state_dir"`
 	PreVote            *bool    `toml:"prevote"`     // nil when the file does not say
 	CheckQuorum        *bool    `toml:"checkquorum"` // nil when the file does not say
@@ -53,6 +53,16 @@ func ReadFile(path string) (File, error) {
 	meta, err := toml.DecodeFile(path, &f)
 	if err != nil {
 		return f, fmt.Errorf("config file %s: %w", path, err)
+	}
+	switch {
+	case meta.IsDefined("nodes") && len(f.Nodes) == 0:
+		return f, fmt.Errorf("config file %s: nodes is empty; list one address per node, or leave nodes out", path)
+	case meta.IsDefined("slowdown") && f.Slowdown == 0:
+		return f, fmt.Errorf("config file %s: slowdown 0, use 1 (real time) to 1000", path)
+	case meta.IsDefined("seed") && f.Seed == 0:
+		return f, fmt.Errorf("config file %s: seed 0, use a positive seed or leave seed out for a random one", path)
+	case f.Seed < 0:
+		return f, fmt.Errorf("config file %s: seed %d, use a positive seed", path, f.Seed)
 	}
 	if undecoded := meta.Undecoded(); len(undecoded) > 0 {
 		return f, fmt.Errorf("config file %s: unknown key %q; the keys are nodes, election_timeout_min, "+

@@ -118,7 +118,7 @@ func (c *Cluster) majoritiesRing() string {
 		return min(d, n-d) <= reach
 	}
 	c.connect(joined)
-	return fmt.Sprintf("each node reaches its %d nearest neighbours on each side of the ring 1..%d", reach, n)
+	return fmt.Sprintf("on the ring 1..%d, each node reaches the %d nearest on each side", n, reach)
 }
 
 // rotate returns 1..n starting at first and going round.

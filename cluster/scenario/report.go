@@ -34,8 +34,16 @@ func (v Verdict) String() string {
 	if len(v.Violations) > 0 {
 		safety = "the expected safety violation was caught: " + strings.Join(v.Violations, "; ")
 	}
-	return fmt.Sprintf("PASS  %s: %d steps, %d checks held, %s, %.3fs of cluster time",
-		v.Name, v.Steps, v.Checks, safety, v.Elapsed.Seconds())
+	return fmt.Sprintf("PASS  %s: %s, %s held, %s, %.3fs of cluster time",
+		v.Name, count(v.Steps, "step"), count(v.Checks, "check"), safety, v.Elapsed.Seconds())
+}
+
+// count returns "1 step" or "3 steps".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Run starts the cluster if it is not running yet, then runs every step in
