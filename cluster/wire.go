@@ -66,63 +66,53 @@ func (s *Service) checkSaved(what string, sent raft.HardState) {
 	}
 }
 
-// arrive holds an incoming message while the cluster is paused or the node is
-// frozen, and fails if the node crashes meanwhile.
-func (s *Service) arrive() error {
-	if !s.clock.WaitRunning(s.id, s.stop) {
-		return raft.ErrStopped
+// receive runs handle for a request from→this node with token, unless the
+// request is not this cluster's or the link drops it, and reports whether the
+// link drops the reply. It holds the request while the cluster is paused or
+// the node is frozen, and fails if the node crashes meanwhile.
+func (s *Service) receive(token string, from, to int, handle func() error) (lost bool, err error) {
+	switch {
+	case token != s.token:
+		return false, ErrUnauthorized
+	case to != s.id:
+		return false, fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, to, s.id)
+	case !s.clock.WaitRunning(s.id, s.stop):
+		return false, raft.ErrStopped
+	case !s.links.delivers(from, s.id):
+		return true, nil
 	}
-	return nil
+	if err := handle(); err != nil {
+		return false, err
+	}
+	return !s.links.delivers(s.id, from), nil
 }
 
 // RequestVote delivers a vote request to the node, unless the link drops it.
-func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) error {
-	if req.Token != s.token {
-		return ErrUnauthorized
-	}
-	if req.To != s.id {
-		return fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, req.To, s.id)
-	}
-	if err := s.arrive(); err != nil {
-		return err
-	}
-	if !s.links.delivers(req.From, s.id) {
-		resp.Lost = true
+func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) (err error) {
+	resp.Lost, err = s.receive(req.Token, req.From, req.To, func() error {
+		reply, err := s.node.HandleRequestVote(&req.Args)
+		if err != nil {
+			return err
+		}
+		if !req.Args.PreVote {
+			s.checkSaved("a vote reply", raft.HardState{Term: reply.Term, VotedFor: reply.VotedFor})
+		}
+		resp.Reply = reply
 		return nil
-	}
-	reply, err := s.node.HandleRequestVote(&req.Args)
-	if err != nil {
-		return err
-	}
-	if !req.Args.PreVote {
-		s.checkSaved("a vote reply", raft.HardState{Term: reply.Term, VotedFor: reply.VotedFor})
-	}
-	resp.Lost = !s.links.delivers(s.id, req.From)
-	resp.Reply = reply
-	return nil
+	})
+	return err
 }
 
 // AppendEntries delivers a heartbeat to the node, unless the link drops it.
-func (s *Service) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse) error {
-	if req.Token != s.token {
-		return ErrUnauthorized
-	}
-	if req.To != s.id {
-		return fmt.Errorf("%w: for n%d, reached n%d", ErrWrongNode, req.To, s.id)
-	}
-	if err := s.arrive(); err != nil {
-		return err
-	}
-	if !s.links.delivers(req.From, s.id) {
-		resp.Lost = true
+func (s *Service) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse) (err error) {
+	resp.Lost, err = s.receive(req.Token, req.From, req.To, func() error {
+		reply, err := s.node.HandleAppendEntries(&req.Args)
+		if err != nil {
+			return err
+		}
+		s.checkSaved("a heartbeat reply", raft.HardState{Term: reply.Term})
+		resp.Reply = reply
 		return nil
-	}
-	reply, err := s.node.HandleAppendEntries(&req.Args)
-	if err != nil {
-		return err
-	}
-	s.checkSaved("a heartbeat reply", raft.HardState{Term: reply.Term})
-	resp.Lost = !s.links.delivers(s.id, req.From)
-	resp.Reply = reply
-	return nil
+	})
+	return err
 }
