@@ -36,6 +36,16 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return h.handle(m, msg)
 		}
 	}
+	if m.mode == modeNumber && m.action == actSelect && m.typed != "" {
+		// Selecting n1 in a cluster that also has n10: a key that is not a
+		// digit ends the number, then does its own work on the node selected.
+		next, cmd := m.endNumber(msg)
+		if selected, ok := next.(Model); ok && selected.mode == modeIdle {
+			again, more := selected.handleKey(msg)
+			return again, tea.Batch(cmd, more)
+		}
+		return next, cmd
+	}
 	return m, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/raftplay/raftplay/raft"
 )
 
@@ -99,5 +101,35 @@ func TestTwoDigitPrompt(t *testing.T) {
 	m = press(t, m, "enter")
 	if !strings.Contains(screen(m), "n1 has no link to itself") {
 		t.Errorf("enter on the selected node does not explain:\n%s", screen(m))
+	}
+}
+
+func TestPartialNumberEndsAtNextKey(t *testing.T) {
+	f := newFakeCluster(bigSnapshot(12))
+	m := newTestModel(t, f, 120, 35)
+	m = press(t, m, "1")
+	next, cmd := m.Update(keyPress("c"))
+	m = next.(Model)
+	runAll(cmd)
+	if !slices.Contains(f.Calls(), "Crash(1)") {
+		t.Errorf("calls %v, want the c that ended the number to crash n1", f.Calls())
+	}
+	if m.selected != 1 {
+		t.Errorf("selected n%d, want n1 once a non-digit ends the number", m.selected)
+	}
+	if m.mode != modeIdle {
+		t.Errorf("mode %v after the number ended, want idle", m.mode)
+	}
+}
+
+// runAll runs cmd and, for a batch, every command in it, dropping the messages.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if batch, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range batch {
+			runAll(c)
+		}
 	}
 }
