@@ -1,7 +1,7 @@
-// Command raftplay runs a whole Raft cluster's leader election in one process:
-// every node is a goroutine with its own net/rpc server on a loopback TCP port
-// and its own state file, and a terminal UI shows each node's term, role, vote
-// and election timer while keys crash, restart and cut them off.
+// Command raftplay runs a whole Raft cluster's leader election in one process.
+// Every node is a goroutine with its own net/rpc server on a loopback TCP port
+// and its own state file. A terminal UI shows each node's term, role, vote and
+// election timer, and keys crash, restart, freeze and cut off nodes.
 package main
 
 import (
@@ -49,7 +49,8 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// options is what the command line and the configuration file select.
+// options are the settings chosen by the command line, the configuration file
+// and the scenario header.
 type options struct {
 	cluster.Config
 	logPath    string

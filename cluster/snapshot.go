@@ -37,12 +37,13 @@ type NodeSnapshot struct {
 	Incarnation int         // 1 for the first start, one more for each restart
 	RestartMode RestartMode // how it was last restarted; RestartClean if never
 
-	// Status is the node's state when Up; for a node that is down it is the last
-	// state it had, with Role reset to Follower and Leader to None.
+	// Status is the node's state when Up. For a node that is down it is the
+	// last state it had, with Role reset to Follower and Leader to None.
 	Status raft.Status
 
-	// Persisted is the term and vote in the state file: for a running node, what
-	// it last saved; for a node that is down, what the file held when it stopped.
+	// Persisted is the term and vote in the state file. For a running node it is
+	// what the node last saved, and for a node that is down what the file held
+	// when it stopped.
 	Persisted raft.HardState
 
 	// Err is the reason a node that is down could not start, such as a damaged state
@@ -64,8 +65,8 @@ func (s Snapshot) UpCount() int {
 	return up
 }
 
-// Leader returns the running leader with the highest term, and that term; or
-// raft.None and the highest term of any running node if no node leads.
+// Leader returns the running leader with the highest term, and that term. If
+// no node leads, it returns raft.None and the highest term of any running node.
 func (s Snapshot) Leader() (int, uint64) {
 	leader, leaderTerm, maxTerm := raft.None, uint64(0), uint64(0)
 	for _, n := range s.Nodes {

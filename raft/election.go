@@ -6,9 +6,9 @@ import (
 )
 
 // onTimer is the callback of the node's one timer. A leader sends a round of
-// heartbeats; anyone else starts an election if its deadline has passed, and
-// otherwise re-arms the timer for the time that is left (the deadline may have
-// moved since the timer was armed).
+// heartbeats. Any other node campaigns if its deadline has passed, and
+// otherwise re-arms the timer for the time left, because a reset may have
+// moved the deadline since the timer was armed.
 func (n *Node) onTimer() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
