@@ -20,6 +20,10 @@ const (
 	ExitPassed  = 0 // every step ran and every expectation and safety check held
 	ExitFailed  = 1 // a step failed, or the run could not be set up
 	ExitInvalid = 2 // the scenario or the flags are invalid
+
+	// ExitInterrupted follows the shell's convention for a process ended by
+	// SIGINT: 128 plus the signal number.
+	ExitInterrupted = 130
 )
 
 // runArgs holds the arguments of raftplay run.
@@ -167,7 +171,10 @@ func (ra runArgs) runCluster(script *Script, cfg cluster.Config, stdout, stderr 
 		fmt.Fprintf(stderr, "raftplay run: %v\n", err)
 		return ExitFailed
 	}
-	if !verdict.Passed {
+	switch {
+	case verdict.Interrupted():
+		return ExitInterrupted
+	case !verdict.Passed:
 		return ExitFailed
 	}
 	return ExitPassed

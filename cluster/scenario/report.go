@@ -14,6 +14,12 @@ import (
 	"github.com/raftplay/raftplay/raft"
 )
 
+// Interrupted reports whether the run was stopped, by a signal or a cancelled
+// context, before it ended.
+func (v Verdict) Interrupted() bool {
+	return !v.Passed && errors.Is(v.Err, context.Canceled)
+}
+
 // Verdict is the outcome of a headless run.
 type Verdict struct {
 	Name       string        // the scenario's name
@@ -25,8 +31,13 @@ type Verdict struct {
 	Err        error         // the cause of a failure, usually a *LineError; nil when it passed
 }
 
-// String returns the verdict line: PASS or FAIL, with the reason of a failure.
+// String returns the verdict line: PASS, FAIL with the reason of a failure,
+// or INTERRUPTED for a run stopped by a signal before it ended.
 func (v Verdict) String() string {
+	if v.Interrupted() {
+		return fmt.Sprintf("INTERRUPTED  %s: stopped after %s, neither passed nor failed", v.Name,
+			count(v.Steps, "step"))
+	}
 	if !v.Passed {
 		return "FAIL  " + v.Err.Error()
 	}

@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -316,5 +317,21 @@ func TestRunPrintsLeaderChanges(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestRunInterruptedVerdict(t *testing.T) {
+	s := mustParse(t, fastHeader+"sleep 30s\n")
+	c := startCluster(t, s)
+	runner := NewRunner(s, c, RunOptions{KeepSpeed: true})
+	defer runner.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	verdict := runner.Run(ctx, io.Discard)
+	if !verdict.Interrupted() {
+		t.Fatalf("verdict %q, err %v: want it interrupted", verdict, verdict.Err)
+	}
+	if !strings.HasPrefix(verdict.String(), "INTERRUPTED") {
+		t.Errorf("verdict line %q, want it to start with INTERRUPTED", verdict)
 	}
 }
