@@ -38,8 +38,8 @@ type runArgs struct {
 }
 
 // Command runs raftplay run: args are the words after "run". It runs one
-// scenario headless and returns the exit code: ExitPassed, ExitFailed or
-// ExitInvalid. The steps and the verdict go to stdout; an invalid scenario or
+// scenario headless and returns the exit code: ExitPassed, ExitFailed,
+// ExitInvalid or ExitInterrupted. The steps and the verdict go to stdout; an invalid scenario or
 // flag is one line on stderr. Nothing is logged to the terminal: logs go to
 // --log, or nowhere.
 func Command(args []string, stdout, stderr io.Writer) int {
