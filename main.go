@@ -196,25 +196,8 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 	fs.Usage = func() {}
 	var opts options
 	var configPath, scriptTarget string
-	fs.IntVar(&opts.Nodes, "nodes", 5, fmt.Sprintf("number of nodes, 1 to %d", maxScreenNodes))
-	fs.StringVar(&opts.Dir, "dir", "", "state folder; reusing one restarts the cluster from its files\n(default: a new folder under "+os.TempDir()+")")
-	fs.DurationVar(&opts.ElectionTimeoutMin, "election-min", 150*time.Millisecond, "minimum election timeout, in cluster time")
-	fs.DurationVar(&opts.ElectionTimeoutMax, "election-max", 300*time.Millisecond, "maximum election timeout, in cluster time")
-	fs.DurationVar(&opts.Heartbeat, "heartbeat", 50*time.Millisecond, "leader's heartbeat interval, in cluster time")
-	fs.Float64Var(&opts.Slowdown, "slow", 20, "slow-motion factor: wall seconds per second of cluster time; 1 is real speed")
-	fs.BoolVar(&opts.PreVote, "prevote", false, "start with PreVote on: nodes ask for pre-votes before raising their term")
-	fs.BoolVar(&opts.CheckQuorum, "checkquorum", false,
-		"start with CheckQuorum on: leaders without a majority step down, followers stick to a live leader")
-	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts (default: a new random seed)")
-	fs.StringVar(&configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
-	fs.StringVar(&scriptTarget, "script", "",
-		"presenter mode: play this scenario file or built-in scenario a step per key press")
-	fs.BoolVar(&opts.talk, "talk", false,
-		"start in talk mode: large high-contrast cards with role glyphs, for a projector")
-	fs.StringVar(&opts.tracePath, "trace", "", "write every event to this file as JSON lines")
-	fs.StringVar(&opts.recordPath, "record", "",
-		"write what you do to this file as a scenario that raftplay run replays")
-	fs.StringVar(&opts.logPath, "log", "", "log file (default: raftplay.log in the state folder)")
+	defineFlags(fs, &opts, &configPath, &scriptTarget)
+
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
@@ -227,6 +210,8 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 		return opts, usageErrorf("unexpected argument %q; raftplay takes only flags, see raftplay --help",
 			fs.Arg(0))
 	}
+
+	// Files fill in only what no flag set.
 	set := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if configPath != "" {
@@ -240,6 +225,34 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 		}
 	}
 	return finishOptions(opts)
+}
+
+// defineFlags declares every flag of the UI command on fs.
+func defineFlags(fs *flag.FlagSet, opts *options, configPath, scriptTarget *string) {
+	fs.IntVar(&opts.Nodes, "nodes", 5, fmt.Sprintf("number of nodes, 1 to %d", maxScreenNodes))
+	fs.StringVar(&opts.Dir, "dir", "", "state folder; reusing one restarts the cluster from its files\n"+
+		"(default: a new folder under "+os.TempDir()+")")
+	fs.DurationVar(&opts.ElectionTimeoutMin, "election-min", 150*time.Millisecond,
+		"minimum election timeout, in cluster time")
+	fs.DurationVar(&opts.ElectionTimeoutMax, "election-max", 300*time.Millisecond,
+		"maximum election timeout, in cluster time")
+	fs.DurationVar(&opts.Heartbeat, "heartbeat", 50*time.Millisecond, "leader's heartbeat interval, in cluster time")
+	fs.Float64Var(&opts.Slowdown, "slow", 20,
+		"slow-motion factor: wall seconds per second of cluster time; 1 is real speed")
+	fs.BoolVar(&opts.PreVote, "prevote", false,
+		"start with PreVote on: nodes ask for pre-votes before raising their term")
+	fs.BoolVar(&opts.CheckQuorum, "checkquorum", false,
+		"start with CheckQuorum on: leaders without a majority step down, followers stick to a live leader")
+	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts (default: a new random seed)")
+	fs.StringVar(configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
+	fs.StringVar(scriptTarget, "script", "",
+		"presenter mode: play this scenario file or built-in scenario a step per key press")
+	fs.BoolVar(&opts.talk, "talk", false,
+		"start in talk mode: high-contrast cards with role glyphs, for a projector")
+	fs.StringVar(&opts.tracePath, "trace", "", "write every event to this file as JSON lines")
+	fs.StringVar(&opts.recordPath, "record", "",
+		"write what you do to this file as a scenario that raftplay run replays")
+	fs.StringVar(&opts.logPath, "log", "", "log file (default: raftplay.log in the state folder)")
 }
 
 // applyFile takes from the configuration file every setting not given as a flag.

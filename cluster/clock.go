@@ -115,8 +115,8 @@ func (c *Clock) Frozen(id int) bool {
 	return v != nil && v.frozen
 }
 
-// SetFrozen stops or restarts node id's view. A frozen view's time stands still
-// and its timers do not fire; on thaw they go on with the time they had left.
+// SetFrozen stops or restarts node id's view. A frozen view's time does not
+// move and its timers do not fire. On thaw they go on with the time they had left.
 func (c *Clock) SetFrozen(id int, frozen bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -141,7 +141,7 @@ func (c *Clock) SetFrozen(id int, frozen bool) {
 
 // WaitRunning blocks while the cluster is paused or node id is frozen. It
 // returns false if stop closes first. Messages to and from a node pass through
-// here, so that they wait, rather than arrive, while time stands still.
+// here, so that they wait, rather than arrive, while time is stopped.
 func (c *Clock) WaitRunning(id int, stop <-chan struct{}) bool {
 	for {
 		c.mu.Lock()
@@ -203,7 +203,7 @@ func (c *Clock) rescheduleAll() {
 }
 
 // schedule arms t's wall-clock timer for the wall time left until its deadline,
-// or leaves it disarmed while its view stands still. Called with mu held.
+// or leaves it disarmed while its view is stopped. Called with mu held.
 func (c *Clock) schedule(t *clockTimer) {
 	if t.wall != nil {
 		t.wall.Stop()

@@ -74,7 +74,7 @@ type member struct {
 	err         string // the reason it failed to start, if it did
 	restartMode RestartMode
 	history     *history    // recent contents of the state file
-	saved       *savedState // what the state file holds
+	saved       *savedState // the term and vote in the state file
 }
 
 // incarnation is one run of a node, from a start to a crash.
@@ -123,8 +123,8 @@ func (c *Cluster) Clock() *Clock { return c.clock }
 
 // Start opens every node's listener, then starts every node from its state
 // file. A node whose file cannot be loaded stays down, with the error in its
-// snapshot and an EventStartFailed; the others run. Start fails only if a
-// listener cannot be opened.
+// snapshot and an EventStartFailed; the others run. Start fails only if the
+// state folder is in use or a listener cannot be opened.
 func (c *Cluster) Start() error {
 	c.ops.Lock()
 	defer c.ops.Unlock()

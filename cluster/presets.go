@@ -106,7 +106,7 @@ func (c *Cluster) bridge(order []int) string {
 }
 
 // majoritiesRing joins each node to its nearest neighbours on a ring, enough
-// of them that it sees a majority, itself included.
+// of them that it reaches a majority, itself included.
 func (c *Cluster) majoritiesRing() string {
 	n := c.cfg.Nodes
 	reach := raft.Majority(n) / 2 // neighbours on each side

@@ -83,7 +83,7 @@ func TestGarbageDoesNotStallNodes(t *testing.T) {
 	send([]byte("GET / HTTP/1.0\r\n\r\n\x00\xff\xfe garbage"))
 	huge := binary.AppendUvarint(nil, 1<<40) // a gob message length far beyond any limit
 	send(append(huge, 1, 2, 3))
-	silent, err := net.Dial("tcp", addr) // a connection that never says anything
+	silent, err := net.Dial("tcp", addr) // a connection that never sends anything
 	if err != nil {
 		t.Fatal(err)
 	}

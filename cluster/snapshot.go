@@ -47,7 +47,7 @@ type NodeSnapshot struct {
 	Persisted raft.HardState
 
 	// Err is the reason a node that is down could not start, such as a damaged state
-	// file; empty for a node that is down because it was crashed.
+	// file. It is empty for a node that is down because it was crashed.
 	Err string
 }
 

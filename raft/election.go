@@ -41,8 +41,8 @@ func (n *Node) campaign() bool {
 	return n.startElection()
 }
 
-// startPreVote makes the node a pre-candidate: it asks every peer whether it
-// would vote for it in the next term, without changing its own term or vote.
+// startPreVote makes the node a pre-candidate. It sends every peer a pre-vote
+// request for the next term, without changing its own term or vote.
 // Called with mu held.
 func (n *Node) startPreVote() bool {
 	proposed := n.hard.Term + 1
@@ -145,7 +145,7 @@ func (n *Node) startElection() bool {
 	return true
 }
 
-// requestVote asks one peer for its vote or pre-vote and counts the reply, if
+// requestVote requests one peer's vote or pre-vote and counts the reply, if
 // it still belongs to the current round of voting when it arrives.
 func (n *Node) requestVote(peer int, args RequestVoteArgs, round uint64) {
 	var reply RequestVoteReply
@@ -234,7 +234,7 @@ func (n *Node) becomeFollower(term uint64, leader, from int) error {
 }
 
 // moveTo saves hs and, if its term is newer, reports the new term and makes the
-// node a follower that knows no leader yet. from is the node whose message
+// node a follower with no known leader yet. from is the node whose message
 // carried the term. Called with mu held.
 func (n *Node) moveTo(hs HardState, from int) error {
 	newer := hs.Term > n.hard.Term

@@ -8,7 +8,7 @@ import (
 // EventKind names what a node did.
 type EventKind int
 
-// The kinds of Event. Each one says which Event fields it sets.
+// The kinds of Event. The comment of each lists the Event fields it sets.
 const (
 	EventRoleChanged     EventKind = iota + 1 // Role, Term; Peer is the leader followed, if known
 	EventTermChanged                          // Term; Peer is the node whose message carried it, None for an own election

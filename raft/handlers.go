@@ -46,7 +46,7 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 	return RequestVoteReply{Term: n.hard.Term, VoteGranted: true, Reason: reason, VotedFor: candidate}, nil
 }
 
-// handlePreVote answers a pre-vote. It changes neither term nor vote nor timer.
+// handlePreVote decides a pre-vote request. It changes neither term nor vote nor timer.
 // Called with mu held.
 func (n *Node) handlePreVote(args *RequestVoteArgs) RequestVoteReply {
 	granted, reason := DecidePreVote(n.hard.Term, args.Term, n.inLease(args.CandidateID))

@@ -13,7 +13,7 @@ import (
 // because it is stopping.
 var ErrStopped = errors.New("raft: node stopped")
 
-// errTimeout is what a call whose reply never came within its deadline returns.
+// errTimeout is the error of a call whose reply did not arrive before its deadline.
 var errTimeout = errors.New("raft: call timed out")
 
 // Node is one Raft node's election state machine. Create it with New, run it
@@ -29,12 +29,12 @@ type Node struct {
 	// The fields below are guarded by mu.
 	hard        HardState // current term and vote; always equal to what Storage holds
 	role        Role
-	leader      int       // leader of hard.Term as far as this node knows, or None
+	leader      int       // leader of hard.Term as last heard by this node, or None
 	lastHeard   time.Time // last heartbeat from the leader of the current term, or vote granted
 	deadline    time.Time // when the election timer runs out, unless reset
 	timeout     time.Duration
 	resetReason ResetReason
-	votes       map[int]bool // voters who answered in the current election: true if granted
+	votes       map[int]bool // voters who replied in the current election: true if granted
 	rng         *rand.Rand
 	timer       Timer  // the node's one timer: election deadline, or heartbeat interval when leader
 	forced      bool   // the next election was requested by Campaign, not by a timeout
@@ -52,7 +52,7 @@ type Node struct {
 	stopped     bool
 }
 
-// ResetReason is why the election timer was last reset.
+// ResetReason is the cause of the last election timer reset.
 type ResetReason int
 
 // The causes of an election timer reset.
@@ -117,7 +117,7 @@ func New(cfg Config) (*Node, error) {
 	return n, nil
 }
 
-// Start arms the election timer. The node starts as a follower that knows no
+// Start arms the election timer. The node starts as a follower with no known
 // leader, whatever it was before a restart.
 func (n *Node) Start() {
 	n.mu.Lock()

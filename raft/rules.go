@@ -5,7 +5,7 @@ import "fmt"
 // The decisions of the election, as pure functions over values so that they can
 // be tested by table. The Node applies them with its mutex held.
 
-// VoteReason is why a voter granted or rejected a vote.
+// VoteReason is the reason a voter granted or rejected a vote.
 type VoteReason int
 
 // The reasons a vote is granted or rejected.
@@ -64,14 +64,14 @@ func (r VoteReason) describe(e Event) string {
 }
 
 // HardState is what Raft requires a node to keep on stable storage: its current
-// term and whom it voted for in that term (None if nobody).
+// term and whom it voted for in that term (None if it has not voted).
 type HardState struct {
 	Term     uint64
 	VotedFor int
 }
 
 // ShouldAdoptTerm reports whether a message carrying term moves a node that is at
-// current to that term. Any newer term does, whoever sends it (Figure 2, "Rules
+// current to that term. Any newer term does, from any sender (Figure 2, "Rules
 // for all servers").
 func ShouldAdoptTerm(current, term uint64) bool {
 	return term > current
@@ -79,8 +79,8 @@ func ShouldAdoptTerm(current, term uint64) bool {
 
 // DecideVote decides a RequestVote for a voter whose hard state is s, after the
 // voter has adopted the candidate's term if it was newer. A vote is granted at
-// most once per term: to the first candidate that asks, and again to that same
-// candidate if it asks twice. With no log, every candidate's log is up to date.
+// most once per term: to the first candidate that requests it, and again to
+// that same candidate if it requests twice. With no log, every candidate's log is up to date.
 func DecideVote(s HardState, candidateTerm uint64, candidate int) (bool, VoteReason) {
 	switch {
 	case candidateTerm < s.Term:

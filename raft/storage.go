@@ -40,7 +40,7 @@ var (
 type StateFileError struct {
 	Path   string
 	Err    error  // one of the ErrState errors, or the operating system's error
-	Detail string // what exactly is wrong, for the person reading the message
+	Detail string // the exact damage, for the person reading the message
 }
 
 func (e *StateFileError) Error() string {

@@ -118,7 +118,7 @@ func wonText(e raft.Event, voters []int, nodes int) string {
 }
 
 // stepDownText explains why a leader became a follower: the node whose newer
-// term reached it, or nothing more when no earlier event says.
+// term reached it, or nothing more when no earlier event names it.
 func stepDownText(e raft.Event, led uint64, previous raft.Event) string {
 	name := raft.NodeName(e.Node)
 	if previous.Kind == raft.EventTermChanged && previous.Peer != raft.None {

@@ -55,8 +55,8 @@ func (s panelSet) wanted() []panelID {
 	return out
 }
 
-// toggle hides panel id when it is on screen, and otherwise asks for it
-// first, so that it shows at the cost of the panel asked for longest ago.
+// toggle hides panel id when it is on screen, and otherwise requests it
+// first, so that it shows at the cost of the panel requested longest ago.
 func (s panelSet) toggle(id panelID, onScreen bool) panelSet {
 	order := slices.DeleteFunc(slices.Clone(s.order), func(p panelID) bool { return p == id })
 	if onScreen {

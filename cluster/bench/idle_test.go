@@ -35,7 +35,7 @@ type PingReply struct {
 	Success bool
 }
 
-// PingService answers pings at once, with no other work.
+// PingService replies to pings at once, with no other work.
 type PingService struct{}
 
 func (PingService) Ping(args *PingArgs, reply *PingReply) error {
