@@ -203,31 +203,40 @@ func (c *Clock) rescheduleAll() {
 }
 
 // schedule arms t's wall-clock timer for the wall time left until its deadline,
-// or leaves it disarmed while its view is stopped. Called with mu held.
+// or stops it while its view is stopped. Each clockTimer keeps one wall timer
+// for its whole life and re-arms it, because a follower's election timer is
+// reset at every heartbeat. Called with mu held.
 func (c *Clock) schedule(t *clockTimer) {
-	if t.wall != nil {
-		t.wall.Stop()
-		t.wall = nil
-	}
 	if !c.running(t.view) {
+		if t.wall != nil {
+			t.wall.Stop()
+		}
 		return
 	}
 	left := t.deadline.Sub(c.viewNow(t.view))
 	wall := time.Duration(float64(max(left, 0)) * c.slowdown)
-	generation := t.generation
-	t.wall = time.AfterFunc(wall, func() { c.fire(t, generation) })
+	if t.wall == nil {
+		t.wall = time.AfterFunc(wall, func() { c.fire(t) })
+		return
+	}
+	t.wall.Reset(wall)
 }
 
-// fire runs t's function, unless t was stopped or re-armed after this wall
-// timer was set.
-func (c *Clock) fire(t *clockTimer, generation uint64) {
+// fire runs t's function if t is armed and its deadline has come. A wall
+// timer can run out just as t is re-armed, paused or stopped; fire then
+// re-arms it for the deadline now in force, or does nothing.
+func (c *Clock) fire(t *clockTimer) {
 	c.mu.Lock()
-	if _, armed := c.timers[t]; !armed || t.generation != generation {
+	if _, armed := c.timers[t]; !armed {
+		c.mu.Unlock()
+		return
+	}
+	if !c.running(t.view) || c.viewNow(t.view).Before(t.deadline) {
+		c.schedule(t)
 		c.mu.Unlock()
 		return
 	}
 	delete(c.timers, t)
-	t.wall = nil
 	c.mu.Unlock()
 	t.f()
 }
@@ -256,9 +265,8 @@ type clockTimer struct {
 	view  int
 	f     func()
 	// The fields below are guarded by clock.mu.
-	deadline   time.Time // in the view's time
-	generation uint64    // counts re-arms, so a stale wall timer does not fire
-	wall       *time.Timer
+	deadline time.Time   // in the view's time
+	wall     *time.Timer // created at the first schedule and re-armed after
 }
 
 func (t *clockTimer) Stop() bool {
@@ -267,10 +275,8 @@ func (t *clockTimer) Stop() bool {
 	defer c.mu.Unlock()
 	_, armed := c.timers[t]
 	delete(c.timers, t)
-	t.generation++
 	if t.wall != nil {
 		t.wall.Stop()
-		t.wall = nil
 	}
 	return armed
 }
@@ -281,7 +287,6 @@ func (t *clockTimer) Reset(d time.Duration) bool {
 	defer c.mu.Unlock()
 	_, armed := c.timers[t]
 	c.timers[t] = struct{}{}
-	t.generation++
 	t.deadline = c.viewNow(t.view).Add(d)
 	c.schedule(t)
 	return armed

@@ -194,7 +194,10 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 		Heartbeat: c.cfg.Heartbeat, PreVote: c.preVote.Load(), CheckQuorum: c.checkQuorum.Load(),
 		Seed:  c.cfg.Seed + uint64(number-1)<<32,
 		Clock: c.clock.Node(m.id), Transport: t, Storage: recordingStorage{c.fileStorage(m), m.history, m.saved},
-		Events: func(e raft.Event) { c.hub.publish(Event{Kind: EventRaft, Node: m.id, Incarnation: number, Raft: e}) },
+		Events: func(e raft.Event) {
+			c.checkWin(m, e)
+			c.hub.publish(Event{Kind: EventRaft, Node: m.id, Incarnation: number, Raft: e})
+		},
 		Logger: c.log.With("incarnation", number),
 	})
 	if err == nil {
@@ -214,6 +217,20 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 	c.mu.Unlock()
 	c.hub.publish(Event{Kind: EventStartFailed, Node: m.id, Incarnation: number, Err: err.Error()})
 	return fmt.Errorf("%w: %w", ErrStartFailed, err)
+}
+
+// checkWin reports a node that wins an election before its state file holds
+// the term and its vote for itself. A candidate sends its vote requests while
+// that write is under way, so a win is the first moment at which its own vote
+// must be saved.
+func (c *Cluster) checkWin(m *member, e raft.Event) {
+	if e.Kind != raft.EventElectionWon || e.PreVote {
+		return
+	}
+	won := raft.HardState{Term: e.Term, VotedFor: m.id}
+	if v := persistViolation(m.id, "won an election", won, m.saved.get()); v != "" {
+		c.hub.reportViolation(m.id, v)
+	}
 }
 
 // fileStorage returns m's state file storage.

@@ -96,6 +96,13 @@ func (c *Cluster) SplitVote(a, b int) error {
 		nodes = append(nodes, node)
 	}
 	c.hub.publish(Event{Kind: EventTimersRigged, Node: a, Peer: b})
+	// A candidate's vote requests leave at once, so b would hear a's request
+	// and follow a before its own election starts. Holding every message for
+	// the instant both take to start puts them in the same term.
+	if !c.clock.Paused() {
+		c.clock.SetPaused(true)
+		defer c.clock.SetPaused(false)
+	}
 	for _, node := range nodes {
 		node.Campaign()
 	}

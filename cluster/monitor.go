@@ -15,8 +15,11 @@ import (
 //  2. a node's term never decreases;
 //  3. a node votes at most once per term;
 //  4. every leader received votes from a majority of distinct nodes in its term;
-//  5. every term and vote a node sends is in its state file when it leaves
-//     (checked by the transport, which reports through persistViolation).
+//  5. every term and vote a node answers with or leads with is in its state
+//     file when the message leaves, and a candidate's own vote is saved when
+//     it wins (checked by the transport, the service and checkWin, which
+//     report through persistViolation). A candidate's vote requests may leave
+//     before its write ends: it counts no vote until then.
 //
 // A correct node never breaks them. A restart that loses the state file
 // (amnesia, stale) can break 2, 3 and then 1; the violation names that
@@ -149,8 +152,8 @@ func (m *monitor) cause(node int) string {
 	return fmt.Sprintf(" (after n%d's %s restart)", node, mode)
 }
 
-// persistViolation is rule 5: it describes a message from node that carries
-// a term or vote the node has not saved, or returns "". A message of an older
+// persistViolation is rule 5: it describes what node did (a message sent, an
+// election won) with a term or vote the node has not saved, or returns "". A message of an older
 // term than the file's is not checked: it was built before the node moved on,
 // when its own term and vote were saved, and the file no longer shows them.
 func persistViolation(node int, what string, sent, saved raft.HardState) string {
@@ -160,6 +163,6 @@ func persistViolation(node int, what string, sent, saved raft.HardState) string 
 	case sent.Term == saved.Term && (sent.VotedFor == raft.None || sent.VotedFor == saved.VotedFor):
 		return ""
 	}
-	return fmt.Sprintf("n%d sent %s with term %d, vote %s before saving them (file holds term %d, vote %s)",
+	return fmt.Sprintf("n%d %s with term %d, vote %s before saving them (file holds term %d, vote %s)",
 		node, what, sent.Term, raft.NodeName(sent.VotedFor), saved.Term, raft.NodeName(saved.VotedFor))
 }

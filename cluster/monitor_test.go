@@ -70,20 +70,20 @@ func TestMonitorRules(t *testing.T) {
 
 func TestPersistViolation(t *testing.T) {
 	saved := raft.HardState{Term: 4, VotedFor: 2}
-	if v := persistViolation(2, "a vote request", raft.HardState{Term: 4, VotedFor: 2}, saved); v != "" {
+	if v := persistViolation(2, "sent a vote request", raft.HardState{Term: 4, VotedFor: 2}, saved); v != "" {
 		t.Errorf("saved term and vote reported: %q", v)
 	}
-	if v := persistViolation(2, "a heartbeat", raft.HardState{Term: 3}, saved); v != "" {
+	if v := persistViolation(2, "sent a heartbeat", raft.HardState{Term: 3}, saved); v != "" {
 		t.Errorf("an older term reported: %q", v)
 	}
-	if v := persistViolation(2, "a heartbeat", raft.HardState{Term: 5}, saved); !strings.Contains(v, "before saving") {
+	if v := persistViolation(2, "sent a heartbeat", raft.HardState{Term: 5}, saved); !strings.Contains(v, "before saving") {
 		t.Errorf("an unsaved term gave %q, want a violation", v)
 	}
-	if v := persistViolation(2, "a vote reply", raft.HardState{Term: 4, VotedFor: 3}, saved); v == "" {
+	if v := persistViolation(2, "sent a vote reply", raft.HardState{Term: 4, VotedFor: 3}, saved); v == "" {
 		t.Error("an unsaved vote was not reported")
 	}
 	// A request built in term 3 and sent after the node moved on to term 4.
-	if v := persistViolation(2, "a vote request", raft.HardState{Term: 3, VotedFor: 2}, saved); v != "" {
+	if v := persistViolation(2, "sent a vote request", raft.HardState{Term: 3, VotedFor: 2}, saved); v != "" {
 		t.Errorf("a request of an older term reported: %q", v)
 	}
 }

@@ -56,7 +56,7 @@ func (s *server) serve() {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			s.rpc.ServeConn(limitConn(conn))
+			s.rpc.ServeCodec(newServerCodec(conn))
 			s.untrack(conn)
 		}()
 	}

@@ -46,9 +46,9 @@ func newTransport(from int, addrs []string, l *links, clock *Clock, saved *saved
 
 // RequestVote implements raft.Transport.
 func (t *transport) RequestVote(to int, args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) <-chan error {
-	if !args.PreVote {
-		t.checkSaved("a vote request", raft.HardState{Term: args.Term, VotedFor: args.CandidateID})
-	}
+	// A vote request may leave while the candidate's own write of its term
+	// and vote is still under way; the cluster checks that write when the
+	// candidate wins instead (see checkWin).
 	req := &VoteRequest{Token: t.token, From: t.from, To: to, Args: *args}
 	resp := &VoteResponse{}
 	return t.call(to, "Node.RequestVote", req, resp, func() bool {
@@ -59,7 +59,7 @@ func (t *transport) RequestVote(to int, args *raft.RequestVoteArgs, reply *raft.
 
 // AppendEntries implements raft.Transport.
 func (t *transport) AppendEntries(to int, args *raft.AppendEntriesArgs, reply *raft.AppendEntriesReply) <-chan error {
-	t.checkSaved("a heartbeat", raft.HardState{Term: args.Term})
+	t.checkSaved("sent a heartbeat", raft.HardState{Term: args.Term})
 	req := &HeartbeatRequest{Token: t.token, From: t.from, To: to, Args: *args}
 	resp := &HeartbeatResponse{}
 	return t.call(to, "Node.AppendEntries", req, resp, func() bool {
@@ -182,7 +182,7 @@ func (t *transport) client(to int) (*rpc.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := rpc.NewClient(limitConn(conn))
+	c := rpc.NewClientWithCodec(newClientCodec(conn))
 
 	t.mu.Lock()
 	defer t.mu.Unlock()

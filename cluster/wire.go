@@ -95,7 +95,7 @@ func (s *Service) RequestVote(req *VoteRequest, resp *VoteResponse) (err error) 
 			return err
 		}
 		if !req.Args.PreVote {
-			s.checkSaved("a vote reply", raft.HardState{Term: reply.Term, VotedFor: reply.VotedFor})
+			s.checkSaved("sent a vote reply", raft.HardState{Term: reply.Term, VotedFor: reply.VotedFor})
 		}
 		resp.Reply = reply
 		return nil
@@ -110,7 +110,7 @@ func (s *Service) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse) 
 		if err != nil {
 			return err
 		}
-		s.checkSaved("a heartbeat reply", raft.HardState{Term: reply.Term})
+		s.checkSaved("sent a heartbeat reply", raft.HardState{Term: reply.Term})
 		resp.Reply = reply
 		return nil
 	})

@@ -79,9 +79,14 @@ func TestCampaignFailedSaveNotForced(t *testing.T) {
 	// The next election comes from a timeout, so it must not be marked as requested.
 	s.storage.failSaves(nil)
 	s.clock.AdvanceTo(s.node.Status().Deadline)
+	// The failed election was announced before its write failed; the second
+	// one is the timeout's.
 	started := s.events.find(1, EventElectionStarted)
-	if len(started) != 1 || started[0].Forced {
-		t.Errorf("ElectionStarted events = %+v, want one, not Forced", started)
+	if len(started) != 2 || !started[0].Forced || started[1].Forced {
+		t.Errorf("ElectionStarted events = %+v, want a Forced one, then one not Forced", started)
+	}
+	if failed := s.events.find(1, EventPersistFailed); len(failed) != 1 || failed[0].Term != 3 {
+		t.Errorf("PersistFailed events = %+v, want one for term 3", failed)
 	}
 }
 

@@ -1,7 +1,7 @@
 package raft
 
 import (
-	"fmt"
+	"runtime"
 	"time"
 )
 
@@ -111,37 +111,46 @@ func (n *Node) resetElectionTimer(reason ResetReason) {
 	}
 }
 
-// startElection makes the node a candidate in a new term: it votes for itself,
-// saves term and vote, and then requests votes from all peers in parallel.
-// It reports false if the new term could not be saved, in which case the node
-// stays as it was and tries again at its next timeout. Called with mu held.
+// startElection makes the node a candidate in a new term: it votes for itself
+// and asks every peer for its vote, in parallel with saving the new term and
+// vote. Sending before the write has finished shortens the time in which
+// another node's timer can run out too and split the vote, and it is safe:
+// the node counts no reply, its own vote included, until the write is done,
+// because replies wait for mu, which the write holds. A request carries
+// nothing the node has promised: a voter that adopts the term from it saves
+// that term itself. Figure 2 asks for the save before the node answers an
+// RPC, which still holds.
+//
+// It reports false if the new term could not be saved. The node then stays as
+// it was, ignores the replies to the requests already sent and tries again at
+// its next timeout. Called with mu held.
 func (n *Node) startElection() bool {
-	expired := n.expired
 	term := n.hard.Term + 1
+	transfer, forced := n.transfer, n.forced
+	n.transfer, n.forced = false, false
+	n.emit(Event{Kind: EventElectionStarted, Term: term, Timeout: n.expired, Forced: forced, Transfer: transfer})
+	n.log.Info("election started", "term", term, "expired_timeout", n.expired, "forced", forced,
+		"transfer", transfer)
+
+	n.round++
+	n.requestVotes(RequestVoteArgs{Term: term, CandidateID: n.cfg.ID, Transfer: transfer})
+	// Let the goroutines just started send their requests before the write
+	// below occupies this thread.
+	runtime.Gosched()
 	if err := n.save(HardState{Term: term, VotedFor: n.cfg.ID}); err != nil {
-		n.forced, n.transfer = false, false
+		n.round++ // the replies to the requests just sent must not count
 		n.resetElectionTimer(ResetPersistFailed)
 		return false
 	}
-	transfer := n.transfer
-	n.transfer = false
 	n.emit(Event{Kind: EventTermChanged, Term: term, Peer: None})
-	n.emit(Event{Kind: EventElectionStarted, Term: term, Timeout: expired, Forced: n.forced, Transfer: transfer})
-	n.log.Info("election started", "term", term, "expired_timeout", expired, "forced", n.forced,
-		"transfer", transfer)
-	n.forced = false
-
 	n.role = Candidate
 	n.leader = None
 	n.votes = map[int]bool{n.cfg.ID: true}
-	n.round++
 	n.emit(Event{Kind: EventRoleChanged, Term: term})
 	n.resetElectionTimer(ResetElectionStarted)
 	if Tally(n.cfg.Nodes, 1, 0) == Won {
 		n.becomeLeader()
-		return true
 	}
-	n.requestVotes(RequestVoteArgs{Term: term, CandidateID: n.cfg.ID, Transfer: transfer})
 	return true
 }
 
@@ -160,7 +169,7 @@ func (n *Node) requestVote(peer int, args RequestVoteArgs, round uint64) {
 	if n.stopped {
 		return
 	}
-	n.heard(peer, describeVoteReply(args, reply))
+	n.heard(peer, message{kind: messageVoteReply, term: reply.Term, preVote: args.PreVote, granted: reply.VoteGranted})
 	if ShouldAdoptTerm(n.hard.Term, reply.Term) {
 		n.becomeFollower(reply.Term, None, peer)
 		return
@@ -287,7 +296,7 @@ func (n *Node) sendHeartbeat(peer int, args AppendEntriesArgs) {
 	if n.stopped {
 		return
 	}
-	n.heard(peer, fmt.Sprintf("heartbeat reply, term %d", reply.Term))
+	n.heard(peer, message{kind: messageHeartbeatReply, term: reply.Term})
 	if ShouldAdoptTerm(n.hard.Term, reply.Term) {
 		n.becomeFollower(reply.Term, None, peer)
 		return
@@ -302,17 +311,4 @@ func (n *Node) sendHeartbeat(peer int, args AppendEntriesArgs) {
 func (n *Node) markHeard(reason ResetReason) {
 	n.lastHeard = n.cfg.Clock.Now()
 	n.resetElectionTimer(reason)
-}
-
-// describeVoteReply words a vote or pre-vote reply for a Contact.
-func describeVoteReply(args RequestVoteArgs, reply RequestVoteReply) string {
-	noun := "vote"
-	if args.PreVote {
-		noun = "pre-vote"
-	}
-	verdict := "rejected"
-	if reply.VoteGranted {
-		verdict = "granted"
-	}
-	return fmt.Sprintf("%s %s, term %d", noun, verdict, reply.Term)
 }

@@ -151,9 +151,11 @@ func (c *fakeClock) Pending() int {
 type memStorage struct {
 	mu      sync.Mutex
 	state   HardState
-	saves   []HardState // every successful Save, in order
-	failErr error       // returned by Save while set
-	loadErr error       // returned by Load while set
+	saves   []HardState   // every successful Save, in order
+	failErr error         // returned by Save while set
+	loadErr error         // returned by Load while set
+	gate    chan struct{} // if set, Save waits until it is closed
+	waiting chan struct{} // if set, Save sends on it before waiting at gate
 }
 
 func newMemStorage(initial HardState) *memStorage {
@@ -171,6 +173,13 @@ func (s *memStorage) Load() (HardState, error) {
 
 func (s *memStorage) Save(hs HardState) error {
 	s.mu.Lock()
+	gate, waiting := s.gate, s.waiting
+	s.mu.Unlock()
+	if gate != nil {
+		waiting <- struct{}{}
+		<-gate
+	}
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failErr != nil {
 		return s.failErr
@@ -178,6 +187,21 @@ func (s *memStorage) Save(hs HardState) error {
 	s.state = hs
 	s.saves = append(s.saves, hs)
 	return nil
+}
+
+// holdSaves makes every later Save announce itself on the returned channel
+// and then wait until release is called.
+func (s *memStorage) holdSaves() (waiting <-chan struct{}, release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gate, w := make(chan struct{}), make(chan struct{}, 16)
+	s.gate, s.waiting = gate, w
+	return w, func() {
+		s.mu.Lock()
+		s.gate, s.waiting = nil, nil
+		s.mu.Unlock()
+		close(gate)
+	}
 }
 
 // failSaves makes every later Save return err, or succeed again if err is nil.

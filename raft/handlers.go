@@ -1,7 +1,5 @@
 package raft
 
-import "fmt"
-
 // HandleRequestVote handles a RequestVote from a candidate. A granted vote is
 // saved before this returns, so the reply can leave as soon as it is built; if
 // it cannot be saved the vote is rejected.
@@ -12,7 +10,7 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 		return RequestVoteReply{}, ErrStopped
 	}
 	candidate := args.CandidateID
-	n.heard(candidate, describeVoteRequest(args))
+	n.heard(candidate, message{kind: messageVoteRequest, term: args.Term, preVote: args.PreVote})
 	if args.PreVote {
 		return n.handlePreVote(args), nil
 	}
@@ -85,7 +83,7 @@ func (n *Node) HandleAppendEntries(args *AppendEntriesArgs) (AppendEntriesReply,
 	if n.stopped {
 		return AppendEntriesReply{}, ErrStopped
 	}
-	n.heard(args.LeaderID, fmt.Sprintf("heartbeat, term %d", args.Term))
+	n.heard(args.LeaderID, message{kind: messageHeartbeat, term: args.Term})
 	if args.Term < n.hard.Term {
 		return AppendEntriesReply{Term: n.hard.Term}, nil
 	}
@@ -109,12 +107,4 @@ func (n *Node) HandleAppendEntries(args *AppendEntriesArgs) (AppendEntriesReply,
 		n.startElection()
 	}
 	return reply, nil
-}
-
-// describeVoteRequest words a vote or pre-vote request for a Contact.
-func describeVoteRequest(args *RequestVoteArgs) string {
-	if args.PreVote {
-		return fmt.Sprintf("pre-vote request for term %d", args.Term)
-	}
-	return fmt.Sprintf("vote request, term %d", args.Term)
 }

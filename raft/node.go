@@ -46,7 +46,7 @@ type Node struct {
 	peerHeard   map[int]time.Time // leader only: last reply from each peer in this term
 	leaderSince time.Time         // leader only: when it won, so CheckQuorum waits a full window
 	expired     time.Duration     // the timeout that ran out and started the current campaign
-	contacts    []Contact         // the last message from each peer, indexed by id-1
+	contacts    []contact         // the last message from each peer, indexed by id-1
 	counts      MessageCounts
 	started     bool
 	stopped     bool

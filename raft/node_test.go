@@ -226,6 +226,66 @@ func TestVoteRequestsSentInParallel(t *testing.T) {
 	}, fmt.Sprintf("n%d to lead once the replies arrive", candidate))
 }
 
+func TestVoteRequestsLeaveDuringOwnSave(t *testing.T) {
+	s := newScriptedNode(t, 3, HardState{Term: 2}, nil)
+	waiting, release := s.storage.holdSaves()
+	campaigned := make(chan bool, 1)
+	go func() { campaigned <- s.node.Campaign() }()
+	<-waiting // the candidate is writing term 3 and its own vote
+
+	waitFor(t, func() bool { return len(s.transport.voteCalls()) == 2 },
+		"both vote requests to leave while the candidate's write is held")
+	for _, call := range s.transport.voteCalls() {
+		if call.args.Term != 3 || call.args.CandidateID != 1 {
+			t.Errorf("vote request %+v, want term 3 from n1", call.args)
+		}
+		call.respond(RequestVoteReply{Term: 3, VoteGranted: true, Reason: ReasonGranted, VotedFor: 1})
+	}
+	if won := s.events.find(1, EventElectionWon); len(won) != 0 {
+		t.Errorf("ElectionWon before the candidate's own vote was saved: %+v", won)
+	}
+
+	release()
+	if !<-campaigned {
+		t.Fatalf("Campaign() = false, want true")
+	}
+	waitFor(t, func() bool { return s.node.Status().Role == Leader }, "n1 to lead once its write ends")
+	if got, want := s.storage.current(), (HardState{Term: 3, VotedFor: 1}); got != want {
+		t.Errorf("state file = %+v, want %+v", got, want)
+	}
+	// Every vote was counted after the write.
+	saved := -1
+	for i, e := range s.events.all() {
+		switch {
+		case e.Kind == EventStatePersisted && e.Term == 3:
+			saved = i
+		case e.Kind == EventVoteReceived && (saved < 0 || i < saved):
+			t.Errorf("vote counted at event %d, before the write at %d", i, saved)
+		}
+	}
+}
+
+func TestRepliesIgnoredAfterFailedOwnSave(t *testing.T) {
+	s := newScriptedNode(t, 3, HardState{Term: 2}, nil)
+	s.storage.failSaves(errors.New("disk full"))
+	if s.node.Campaign() {
+		t.Fatalf("Campaign() with failing saves = true, want false")
+	}
+	waitFor(t, func() bool { return len(s.transport.voteCalls()) == 2 }, "both vote requests to leave")
+	// The voters answer in the candidate's own term, as if they had not
+	// moved on: the replies belong to an election that never started.
+	for _, call := range s.transport.voteCalls() {
+		call.respond(RequestVoteReply{Term: 2, VoteGranted: true, Reason: ReasonGranted, VotedFor: 1})
+	}
+	waitFor(t, func() bool { return s.node.Status().Counts.Received == 2 }, "both replies to be handled")
+	if st := s.node.Status(); st.Role != Follower || st.Term != 2 {
+		t.Errorf("after a failed save: %v in term %d, want follower in term 2", st.Role, st.Term)
+	}
+	if received := s.events.find(1, EventVoteReceived); len(received) != 0 {
+		t.Errorf("replies counted after a failed save: %+v", received)
+	}
+}
+
 func TestDroppedMessagesTimeOut(t *testing.T) {
 	// Only n1 times out: the others' timeouts are far longer than the test.
 	c := newTestCluster(t, 3, func(cfg *Config) {
