@@ -26,14 +26,15 @@ type cardsPanel struct {
 	perRow        int
 	inner         int // text width inside a card
 	lines         int // text lines inside a card
-	st            styles
+	st            *styles
 	talk          bool
-	frame         lipgloss.Style
-	selectedFrame lipgloss.Style
-	frozenFrame   lipgloss.Style
+	frame         cardFrame
+	selectedFrame cardFrame
+	frozenFrame   cardFrame
+	width         int // a card's width, borders included
 }
 
-func (p *cardsPanel) setSize(l layout, st styles, talk bool) {
+func (p *cardsPanel) setSize(l layout, st *styles, talk bool) {
 	padding := 0
 	if l.cardWidth >= 20 {
 		padding = 1
@@ -42,13 +43,56 @@ func (p *cardsPanel) setSize(l layout, st styles, talk bool) {
 	p.inner = l.cardWidth - borderSize - 2*padding
 	p.lines = l.cardLines
 	p.st, p.talk = st, talk
-	p.frame = sizeCard(st.card, l, padding)
-	p.selectedFrame = sizeCard(st.cardSelected, l, padding)
-	p.frozenFrame = sizeCard(st.cardFrozen, l, padding)
+	p.width = l.cardWidth
+	p.frame = newCardFrame(st.card, p.inner, p.lines, padding)
+	p.selectedFrame = newCardFrame(st.cardSelected, p.inner, p.lines, padding)
+	p.frozenFrame = newCardFrame(st.cardFrozen, p.inner, p.lines, padding)
 }
 
-func sizeCard(style lipgloss.Style, l layout, padding int) lipgloss.Style {
-	return style.Width(l.cardWidth).Height(l.cardHeight).Padding(0, padding)
+// cardFrame is a card's border and padding, drawn once per layout: framing a
+// card is then a concatenation per line, where letting Lip Gloss frame it
+// measured every line several times over, which took most of a frame's time
+// with 25 cards.
+type cardFrame struct {
+	top, bottom string
+	left, right string // the side borders, with the padding inside them
+	inner       int    // text width
+	lines       int    // text lines
+}
+
+func newCardFrame(style lipgloss.Style, inner, lines, padding int) cardFrame {
+	b := style.GetBorderStyle()
+	edge := lipgloss.NewStyle().Foreground(style.GetBorderTopForeground())
+	pad := strings.Repeat(" ", padding)
+	across := max(inner+2*padding, 0) // no cards before the first layout
+	inner, lines = max(inner, 0), max(lines, 0)
+	return cardFrame{
+		top:    edge.Render(b.TopLeft + strings.Repeat(b.Top, across) + b.TopRight),
+		bottom: edge.Render(b.BottomLeft + strings.Repeat(b.Bottom, across) + b.BottomRight),
+		left:   edge.Render(b.Left) + pad,
+		right:  pad + edge.Render(b.Right),
+		inner:  inner, lines: lines,
+	}
+}
+
+// draw frames lines, cutting each to f.inner cells and their number to
+// f.lines, and padding both.
+func (f cardFrame) draw(lines []string) []string {
+	out := make([]string, 0, f.lines+2)
+	out = append(out, f.top)
+	for i := range f.lines {
+		var line string
+		if i < len(lines) {
+			line = lines[i]
+		}
+		width := ansi.StringWidth(line)
+		if width > f.inner {
+			line = ansi.Truncate(line, f.inner, "…")
+			width = ansi.StringWidth(line)
+		}
+		out = append(out, f.left+line+strings.Repeat(" ", max(f.inner-width, 0))+f.right)
+	}
+	return append(out, f.bottom)
 }
 
 // view lays the cards out in rows of perRow.
@@ -56,19 +100,27 @@ func (p cardsPanel) view(s cluster.Snapshot, selected int) string {
 	if p.perRow < 1 {
 		return ""
 	}
-	var rows []string
+	// Every card is exactly p.width wide, so a row is its cards' lines side by
+	// side, and a short last row is padded to the width of a full one.
+	full := min(p.perRow, len(s.Nodes)) * p.width
+	var lines []string
 	for start := 0; start < len(s.Nodes); start += p.perRow {
 		end := min(start+p.perRow, len(s.Nodes))
-		cards := make([]string, 0, end-start)
+		row := make([]strings.Builder, p.lines+2)
 		for _, n := range s.Nodes[start:end] {
-			cards = append(cards, p.card(s, n, n.ID == selected))
+			for i, line := range p.card(s, n, n.ID == selected) {
+				row[i].WriteString(line)
+			}
 		}
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, cards...))
+		gap := strings.Repeat(" ", full-(end-start)*p.width)
+		for i := range row {
+			lines = append(lines, row[i].String()+gap)
+		}
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, rows...)
+	return strings.Join(lines, "\n")
 }
 
-func (p cardsPanel) card(s cluster.Snapshot, n cluster.NodeSnapshot, selected bool) string {
+func (p cardsPanel) card(s cluster.Snapshot, n cluster.NodeSnapshot, selected bool) []string {
 	frame := p.frame
 	switch {
 	case selected:
@@ -76,13 +128,13 @@ func (p cardsPanel) card(s cluster.Snapshot, n cluster.NodeSnapshot, selected bo
 	case n.Up && n.Frozen:
 		frame = p.frozenFrame
 	}
-	return frame.Render(strings.Join(p.body(s, n), "\n"))
+	return frame.draw(p.body(s, n))
 }
 
 // tall reports whether cards have room for the lines that only tall cards show.
 func (p cardsPanel) tall() bool { return p.lines > compactCardLines }
 
-// body returns exactly p.lines lines, each at most p.inner wide. A frozen
+// body returns exactly p.lines lines, for the frame to cut to width. A frozen
 // node's card shows FROZEN under its title, and a running node restarted in a
 // mode other than clean names that mode under its vote. A tall card ends with
 // the node's incarnation.
@@ -106,7 +158,15 @@ func (p cardsPanel) body(s cluster.Snapshot, n cluster.NodeSnapshot) []string {
 	if n.Up && n.Frozen {
 		lines = slices.Insert(lines, 1, p.st.frozen.Render("FROZEN"))
 	}
-	lines = fitLines(lines, p.inner, room)
+	// Exactly room lines; the frame cuts each to the card's width as it
+	// measures it.
+	room = max(room, 0)
+	if len(lines) > room {
+		lines = lines[:room]
+	}
+	for len(lines) < room {
+		lines = append(lines, "")
+	}
 	if p.tall() {
 		lines = append(lines, p.st.dim.Render(fmt.Sprintf("incarnation %d", n.Incarnation)))
 	}
@@ -284,7 +344,7 @@ const (
 	markWaiting  = "·"
 )
 
-func (p cardsPanel) reply(status raft.Status, peer int) (string, lipgloss.Style) {
+func (p cardsPanel) reply(status raft.Status, peer int) (string, ink) {
 	switch {
 	case slices.Contains(status.Granted, peer):
 		return markGranted, p.st.granted
@@ -299,7 +359,7 @@ func (p cardsPanel) timerBar(status raft.Status) string { return timerBar(p.st, 
 // timerBar draws the time left as a share of the timeout drawn at the last
 // reset, in a bar width cells wide: full right after a reset and empty when
 // the election starts.
-func timerBar(st styles, status raft.Status, width int) string {
+func timerBar(st *styles, status raft.Status, width int) string {
 	fraction := 0.0
 	if status.Timeout > 0 {
 		fraction = min(float64(status.TimeLeft())/float64(status.Timeout), 1)

@@ -9,17 +9,27 @@ import (
 )
 
 const (
-	// tickInterval is how often, in wall time, a fresh snapshot moves the
-	// countdown bars.
-	tickInterval = 100 * time.Millisecond
+	// fastestTick is the shortest time, in wall time, between two snapshots:
+	// ten redraws a second, the rate at which a countdown at real speed still
+	// reads as moving.
+	fastestTick = 100 * time.Millisecond
+
+	// idleTick is the time between two snapshots when no countdown runs, as
+	// while the cluster is paused. The message rates and the state file read
+	// by the inspector still move at that pace.
+	idleTick = time.Second
 
 	// maxEventBatch bounds how many queued events one message carries, so an
 	// election's burst of events costs one update rather than dozens.
 	maxEventBatch = 64
 )
 
-// tickMsg carries the snapshot taken by the periodic tick.
-type tickMsg struct{ snap cluster.Snapshot }
+// tickMsg carries the snapshot taken by the periodic tick. chain tells the
+// current series of ticks from one replaced by an operation.
+type tickMsg struct {
+	snap  cluster.Snapshot
+	chain uint64
+}
 
 // eventsMsg carries events read from the cluster's channel. closed is set once
 // the cluster stops and closes the channel.
@@ -45,9 +55,10 @@ type operation struct {
 	run    func() (string, error)
 }
 
-func tick(c Cluster) tea.Cmd {
-	return tea.Tick(tickInterval, func(time.Time) tea.Msg {
-		return tickMsg{snap: c.Snapshot()}
+// tick takes a snapshot after the given wall time.
+func tick(c Cluster, after time.Duration, chain uint64) tea.Cmd {
+	return tea.Tick(after, func(time.Time) tea.Msg {
+		return tickMsg{snap: c.Snapshot(), chain: chain}
 	})
 }
 

@@ -47,7 +47,7 @@ func (s feedScroll) shows(e feedEntry) bool {
 // render wraps the entries shown to a panel width×height and keeps the scroll
 // position: at the bottom while following, and otherwise on the line that was
 // at the top.
-func (f *feed) render(st styles, origin time.Time, width, height int) {
+func (f *feed) render(st *styles, origin time.Time, width, height int) {
 	s := &f.scroll
 	anchor, within := s.anchor()
 	s.vp.SetWidth(max(width, 1))
@@ -83,7 +83,7 @@ func (s feedScroll) anchor() (seq uint64, within int) {
 
 // wrap returns the lines of the entries shown, each led by its time or, on
 // the lines it wraps onto, by as many spaces.
-func (f *feed) wrap(st styles, origin time.Time, width int) ([]string, []uint64) {
+func (f *feed) wrap(st *styles, origin time.Time, width int) ([]string, []uint64) {
 	textWidth := max(width-feedTimeWidth-1, 8)
 	indent := strings.Repeat(" ", feedTimeWidth+1)
 	var lines []string
@@ -136,7 +136,7 @@ func (s *feedScroll) settle() {
 }
 
 // view draws the title over the wrapped entries.
-func (f feed) view(st styles, width, height int) string {
+func (f feed) view(st *styles, width, height int) string {
 	lines := []string{f.title(st, width)}
 	if len(f.scroll.lineSeqs) == 0 {
 		lines = append(lines, st.dim.Render("none yet"))
@@ -149,7 +149,7 @@ func (f feed) view(st styles, width, height int) string {
 // title names the feed and its filter, reports whether it follows new events,
 // and counts heartbeats outside talk mode. Whether it follows goes first when
 // the width is short.
-func (f feed) title(st styles, width int) string {
+func (f feed) title(st *styles, width int) string {
 	s := f.scroll
 	head := "events"
 	if s.filter != raft.None {

@@ -15,7 +15,7 @@ import (
 // headerView returns the one-line summary of the whole cluster, in the
 // longest wording that fits: the title and the timer settings go first when
 // the line is short of room, and then the majority.
-func headerView(st styles, s cluster.Snapshot, width int) string {
+func headerView(st *styles, s cluster.Snapshot, width int) string {
 	separator := st.dim.Render(" │ ")
 	var paused []string
 	if s.Paused {
@@ -41,7 +41,7 @@ func headerView(st styles, s cluster.Snapshot, width int) string {
 }
 
 // optionsSummary shows whether PreVote and CheckQuorum are on.
-func optionsSummary(st styles, s cluster.Snapshot) string {
+func optionsSummary(st *styles, s cluster.Snapshot) string {
 	option := func(name string, on bool) string {
 		if on {
 			return st.optionOn.Render(name + " on")
@@ -52,7 +52,7 @@ func optionsSummary(st styles, s cluster.Snapshot) string {
 }
 
 // timingSummary returns the timer settings, shown only where the header has room.
-func timingSummary(st styles, s cluster.Snapshot) string {
+func timingSummary(st *styles, s cluster.Snapshot) string {
 	if s.ElectionTimeoutMax == 0 {
 		return ""
 	}
@@ -63,7 +63,7 @@ func timingSummary(st styles, s cluster.Snapshot) string {
 
 // leaderSummary names the leader and its term, or the highest term when no
 // node leads.
-func leaderSummary(st styles, s cluster.Snapshot) string {
+func leaderSummary(st *styles, s cluster.Snapshot) string {
 	leader, term := s.Leader()
 	if leader == raft.None {
 		return st.noLeader.Render("no leader") + fmt.Sprintf(", highest term %d", term)
@@ -77,7 +77,7 @@ func leaderSummary(st styles, s cluster.Snapshot) string {
 
 // upSummary counts running nodes, against the majority when withMajority is
 // set, and warns when too few run for any election to succeed.
-func upSummary(st styles, s cluster.Snapshot, withMajority bool) string {
+func upSummary(st *styles, s cluster.Snapshot, withMajority bool) string {
 	text := fmt.Sprintf("%d/%d up", s.UpCount(), len(s.Nodes))
 	if withMajority {
 		text += fmt.Sprintf(", majority %d", s.Majority())
@@ -102,7 +102,7 @@ func slowdownLabel(slowdown float64) string {
 
 // bannerView returns the red line that reports broken safety rules: the first
 // one, and how many more there are.
-func bannerView(st styles, violations []string, width int) string {
+func bannerView(st *styles, violations []string, width int) string {
 	text := "SAFETY VIOLATED: " + violations[0]
 	if len(violations) > 1 {
 		text += fmt.Sprintf(" (and %d more)", len(violations)-1)

@@ -71,7 +71,7 @@ func (in inspector) due(id int, now time.Time) bool {
 }
 
 // view draws node n in a block of width×height.
-func (in inspector) view(st styles, n cluster.NodeSnapshot, width, height int) string {
+func (in inspector) view(st *styles, n cluster.NodeSnapshot, width, height int) string {
 	lines := []string{st.panelTitle.Render("inspector: "+raft.NodeName(n.ID)) +
 		st.dim.Render(" (I hides)")}
 	lines = append(lines, row(st, "file", middleTruncate(n.StatePath, width-labelWidth)))
@@ -89,13 +89,13 @@ func (in inspector) view(st styles, n cluster.NodeSnapshot, width, height int) s
 // labelWidth is the width of the labels of the inspector's rows.
 const labelWidth = 10
 
-func row(st styles, label, text string) string {
+func row(st *styles, label, text string) string {
 	return st.label.Render(fmt.Sprintf("%-*s", labelWidth, label)) + text
 }
 
 // fileLines shows the read of n's file: what it decodes to and how often it
 // was written, or why it did not verify.
-func (in inspector) fileLines(st styles, n cluster.NodeSnapshot, width int) []string {
+func (in inspector) fileLines(st *styles, n cluster.NodeSnapshot, width int) []string {
 	r := in.read
 	switch {
 	case r.node != n.ID || r.path != n.StatePath:

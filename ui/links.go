@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/lipgloss/v2"
-
 	"github.com/raftplay/raftplay/cluster"
 	"github.com/raftplay/raftplay/raft"
 )
@@ -38,7 +36,7 @@ func matrixHeight(nodes int) int { return matrixFirstRow + nodes + matrixLegend 
 
 // linksView shows the link matrix when the layout has room for it, and the list
 // of unhealthy links under it or, when it does not fit, alone.
-func linksView(st styles, s cluster.Snapshot, selected, width, height int, matrix bool) string {
+func linksView(st *styles, s cluster.Snapshot, selected, width, height int, matrix bool) string {
 	var lines []string
 	if matrix {
 		lines = matrixLines(st, s, selected)
@@ -49,7 +47,7 @@ func linksView(st styles, s cluster.Snapshot, selected, width, height int, matri
 	return fitBlock(lines, width, height)
 }
 
-func matrixLines(st styles, s cluster.Snapshot, selected int) []string {
+func matrixLines(st *styles, s cluster.Snapshot, selected int) []string {
 	lines := []string{st.bold.Render("links") + st.dim.Render(" (row → column)")}
 	header := strings.Repeat(" ", matrixLabelWidth)
 	for _, n := range s.Nodes {
@@ -65,7 +63,7 @@ func matrixLines(st styles, s cluster.Snapshot, selected int) []string {
 			st.degraded.Render(markDegraded)+" both")
 }
 
-func matrixRow(st styles, s cluster.Snapshot, from, selected int) string {
+func matrixRow(st *styles, s cluster.Snapshot, from, selected int) string {
 	var b strings.Builder
 	b.WriteString(nodeLabel(st, from, selected, -matrixLabelWidth))
 	for _, to := range s.Nodes {
@@ -80,7 +78,7 @@ func matrixRow(st styles, s cluster.Snapshot, from, selected int) string {
 
 // nodeLabel pads "n3" to width (left-aligned when width is negative), in the
 // selection color for the selected node.
-func nodeLabel(st styles, id, selected, width int) string {
+func nodeLabel(st *styles, id, selected, width int) string {
 	label := fmt.Sprintf("%*s", width, raft.NodeName(id))
 	if id == selected {
 		return st.selected.Render(label)
@@ -88,7 +86,7 @@ func nodeLabel(st styles, id, selected, width int) string {
 	return label
 }
 
-func linkMark(st styles, s cluster.Snapshot, from, to int) string {
+func linkMark(st *styles, s cluster.Snapshot, from, to int) string {
 	link := linkState(s, from, to)
 	switch {
 	case from == to:
@@ -107,7 +105,7 @@ func linkMark(st styles, s cluster.Snapshot, from, to int) string {
 
 // listLines lists the unhealthy links under a title, for when the matrix does
 // not fit.
-func listLines(st styles, s cluster.Snapshot, height int) []string {
+func listLines(st *styles, s cluster.Snapshot, height int) []string {
 	lines := []string{st.bold.Render("unhealthy links")}
 	items := unhealthyItems(st, s)
 	if len(items) == 0 {
@@ -118,7 +116,7 @@ func listLines(st styles, s cluster.Snapshot, height int) []string {
 
 // collapseItems returns at most room items, the last of them a count of the
 // ones left out when there are too many.
-func collapseItems(st styles, items []string, room int) []string {
+func collapseItems(st *styles, items []string, room int) []string {
 	if room <= 0 {
 		return nil
 	}
@@ -133,16 +131,20 @@ func collapseItems(st styles, items []string, room int) []string {
 // unhealthyItems lists isolated nodes, then every other link that is cut,
 // delayed or lossy, with its state: "n1↔n3 cut" where both directions share
 // it, "n1→n3 delayed 50ms" where only one direction has it.
-func unhealthyItems(st styles, s cluster.Snapshot) []string {
+func unhealthyItems(st *styles, s cluster.Snapshot) []string {
 	var isolated, items []string
+	cutOff := make([]bool, len(s.Nodes))
+	for i, n := range s.Nodes {
+		cutOff[i] = isIsolated(s, n.ID)
+	}
 	for i, a := range s.Nodes {
-		if isIsolated(s, a.ID) {
+		if cutOff[i] {
 			isolated = append(isolated, st.cut.Render(raft.NodeName(a.ID)+" isolated"))
 			continue
 		}
-		for _, b := range s.Nodes[i+1:] {
-			if !isIsolated(s, b.ID) {
-				items = append(items, pairItems(st, s, a.ID, b.ID)...)
+		for j := i + 1; j < len(s.Nodes); j++ {
+			if !cutOff[j] {
+				items = append(items, pairItems(st, s, a.ID, s.Nodes[j].ID)...)
 			}
 		}
 	}
@@ -150,9 +152,9 @@ func unhealthyItems(st styles, s cluster.Snapshot) []string {
 }
 
 // pairItems describes the unhealthy links between a and b, if any.
-func pairItems(st styles, s cluster.Snapshot, a, b int) []string {
+func pairItems(st *styles, s cluster.Snapshot, a, b int) []string {
 	ab, ba := linkState(s, a, b), linkState(s, b, a)
-	if ab.String() == ba.String() {
+	if ab == ba {
 		if ab.Healthy() {
 			return nil
 		}
@@ -168,11 +170,11 @@ func pairItems(st styles, s cluster.Snapshot, a, b int) []string {
 	return items
 }
 
-func linkItem(st styles, name string, link cluster.Link) string {
+func linkItem(st *styles, name string, link cluster.Link) string {
 	return linkStyle(st, link).Render(name + " " + link.String())
 }
 
-func linkStyle(st styles, link cluster.Link) lipgloss.Style {
+func linkStyle(st *styles, link cluster.Link) ink {
 	switch {
 	case link.Cut:
 		return st.cut

@@ -98,7 +98,7 @@ func menuOffset(cursor, items, room int) int {
 }
 
 // view draws the menu in a block of exactly width×height cells.
-func (s menuState) view(st styles, width, height int) string {
+func (s menuState) view(st *styles, width, height int) string {
 	items := s.items()
 	lines := []string{st.menuTitle.Render(s.title())}
 	nameWidth := 0
@@ -114,7 +114,7 @@ func (s menuState) view(st styles, width, height int) string {
 
 // menuLine draws an item with its number, the key that chooses it. The
 // highlighted item has a marker as well as a color.
-func menuLine(st styles, i int, item menuItem, nameWidth int, highlighted bool) string {
+func menuLine(st *styles, i int, item menuItem, nameWidth int, highlighted bool) string {
 	marker := "  "
 	if highlighted {
 		marker = "> "

@@ -127,7 +127,7 @@ func (r *rateMeter) compute(s cluster.Snapshot) {
 
 // metricsView draws the failover stopwatch, the histogram of past failovers,
 // the election counters and the message rates in a block of width×height.
-func metricsView(st styles, f failoverClock, e electionStats, r rateMeter, now time.Time,
+func metricsView(st *styles, f failoverClock, e electionStats, r rateMeter, now time.Time,
 	width, height int,
 ) string {
 	lines := []string{stopwatchTitle(st, f, now)}
@@ -143,7 +143,7 @@ func metricsView(st styles, f failoverClock, e electionStats, r rateMeter, now t
 
 // stopwatchTitle names the panel and, while a failover runs, how long it has
 // been running by the newest snapshot.
-func stopwatchTitle(st styles, f failoverClock, now time.Time) string {
+func stopwatchTitle(st *styles, f failoverClock, now time.Time) string {
 	title := st.panelTitle.Render("failover") + st.dim.Render(" (m hides)")
 	if !f.running {
 		return title
@@ -154,7 +154,7 @@ func stopwatchTitle(st styles, f failoverClock, now time.Time) string {
 
 // lastFailover draws the last failover's time in big digits, with what
 // happened beside them.
-func lastFailover(st styles, f failoverClock, width int) []string {
+func lastFailover(st *styles, f failoverClock, width int) []string {
 	if len(f.done) == 0 {
 		lines := wrapLines("no failover yet: crash, freeze or isolate the leader to time one",
 			width, bigDigitHeight)
@@ -178,7 +178,7 @@ func lastFailover(st styles, f failoverClock, width int) []string {
 // histogramLine draws how the past failovers' times spread from the fastest to
 // the slowest, in as many bins as there are failovers up to 16, each a bar of
 // 1/8 cell steps.
-func histogramLine(st styles, done []failover, width int) string {
+func histogramLine(st *styles, done []failover, width int) string {
 	if len(done) == 0 {
 		return st.dim.Render("histogram: none yet")
 	}

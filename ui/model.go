@@ -78,13 +78,17 @@ type Model struct {
 	events  <-chan cluster.Event
 	opts    Options
 
-	snap     cluster.Snapshot
-	selected int // node id, or raft.None while the cluster has no nodes
-	mode     inputMode
-	action   numberAction // the use of the node number typed in modeNumber
-	typed    string       // the digits typed so far in modeNumber
-	menu     menuState    // the menu open in modeMenu
-	status   statusLine
+	snap cluster.Snapshot
+	// tickChain numbers the current series of ticks, and tickEvery is its
+	// pace; see retick.
+	tickChain uint64
+	tickEvery time.Duration
+	selected  int // node id, or raft.None while the cluster has no nodes
+	mode      inputMode
+	action    numberAction // the use of the node number typed in modeNumber
+	typed     string       // the digits typed so far in modeNumber
+	menu      menuState    // the menu open in modeMenu
+	status    statusLine
 
 	// violations holds the safety violations reported by events. Snapshots
 	// list them too, but an event may arrive before the next snapshot.
@@ -107,7 +111,7 @@ type Model struct {
 	dark    bool // the terminal's background, as it last reported it
 	noColor bool // the NO_COLOR environment variable is set
 	talk    bool
-	st      styles
+	st      *styles
 
 	width, height int
 	layout        layout
@@ -128,6 +132,7 @@ func New(c Cluster, events <-chan cluster.Event, opts ...Options) Model {
 	if len(opts) > 0 {
 		m.opts = opts[len(opts)-1]
 	}
+	m.tickEvery = fastestTick
 	m.presenter = newPresenter(m.opts.Script)
 	m.talk = m.opts.Talk || m.presenter.on()
 	first := c.Snapshot()
@@ -141,7 +146,7 @@ func New(c Cluster, events <-chan cluster.Event, opts ...Options) Model {
 // Init starts the snapshot tick and the event reader, and asks the terminal
 // for its background color.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tick(m.cluster), tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{tick(m.cluster, m.tickEvery, m.tickChain), tea.RequestBackgroundColor}
 	if m.events != nil {
 		cmds = append(cmds, readEvents(m.events))
 	}
@@ -187,6 +192,10 @@ func (m Model) handleResize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 
 // handleTick shows the new snapshot, counts the heartbeats and messages in it,
 // and reads the selected node's state file again when it is due.
+//
+// Ticks come only as often as the countdowns on screen need (see tickDelay).
+// A tick of a series that an operation replaced is shown but starts no
+// further tick.
 func (m Model) handleTick(msg tickMsg) (tea.Model, tea.Cmd) {
 	m.applySnapshot(msg.snap)
 	m.rates.observe(m.snap)
@@ -194,7 +203,57 @@ func (m Model) handleTick(msg tickMsg) (tea.Model, tea.Cmd) {
 		m.renderFeed()
 	}
 	inspect := m.inspectCmdIfDue()
-	return m, tea.Batch(tick(m.cluster), inspect)
+	if msg.chain != m.tickChain {
+		return m, inspect
+	}
+	m.tickEvery = m.tickDelay()
+	return m, tea.Batch(tick(m.cluster, m.tickEvery, m.tickChain), inspect)
+}
+
+// retick replaces the series of ticks with a faster one when the snapshot
+// just shown needs it, so that a resume, a thaw or a speed-up shows at once
+// rather than at the end of a slower tick. It returns nil otherwise.
+func (m *Model) retick() tea.Cmd {
+	delay := m.tickDelay()
+	if delay >= m.tickEvery {
+		return nil
+	}
+	m.tickChain++
+	m.tickEvery = delay
+	return tick(m.cluster, delay, m.tickChain)
+}
+
+// tickDelay returns how long, in wall time, the countdowns on screen take to
+// change by one cell of their bars: the shortest timeout of a running node
+// with a timer, divided by the bar's width, times the slowdown. It is never
+// below fastestTick, and idleTick when no countdown runs.
+func (m Model) tickDelay() time.Duration {
+	if m.snap.Paused {
+		return idleTick
+	}
+	width := time.Duration(max(m.barWidth(), 1))
+	var step time.Duration
+	for _, n := range m.snap.Nodes {
+		if !n.Up || n.Frozen || n.Status.Role == raft.Leader || n.Status.Timeout <= 0 {
+			continue
+		}
+		if cell := n.Status.Timeout / width; step == 0 || cell < step {
+			step = cell
+		}
+	}
+	if step == 0 {
+		return idleTick
+	}
+	wall := time.Duration(float64(step) * max(m.snap.Slowdown, 1))
+	return min(max(wall, fastestTick), idleTick)
+}
+
+// barWidth returns the width of the countdown bars in the current layout.
+func (m Model) barWidth() int {
+	if m.layout.lines {
+		return m.nodeLines.timerWidth
+	}
+	return m.cards.inner
 }
 
 func (m Model) handleEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
@@ -234,7 +293,7 @@ func (m Model) handleOpDone(msg opDoneMsg) (tea.Model, tea.Cmd) {
 	case m.mode == modeIdle:
 		m.status = statusLine{statusInfo, msg.done}
 	}
-	return m, nil
+	return m, m.retick()
 }
 
 // start shows the operation as under way and runs it in a command.

@@ -25,11 +25,11 @@ type nodeLinesPanel struct {
 	columnRows  int
 	columnWidth int
 	timerWidth  int
-	st          styles
+	st          *styles
 	talk        bool
 }
 
-func (p *nodeLinesPanel) setSize(l layout, st styles, talk bool) {
+func (p *nodeLinesPanel) setSize(l layout, st *styles, talk bool) {
 	p.st, p.talk = st, talk
 	p.columns, p.columnRows, p.columnWidth = l.columns, l.columnRows, l.columnWidth
 	p.timerWidth = max(l.columnWidth-nodeLineFixed-1, 1) // one space before the next column

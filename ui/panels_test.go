@@ -181,7 +181,7 @@ func TestWrapLinesEndsWithEllipsis(t *testing.T) {
 }
 
 func TestTimerBarShowsShareLeft(t *testing.T) {
-	p := cardsPanel{inner: 10}
+	p := cardsPanel{inner: 10, st: plainStyles()}
 	st := raft.Status{Role: raft.Follower, Now: demoTime, Deadline: demoTime.Add(50 * time.Millisecond),
 		Timeout: 200 * time.Millisecond}
 	if got := ansi.Strip(p.timerBar(st)); got != "███░░░░░░░" {
@@ -293,7 +293,7 @@ func TestHeaderShowsPausedAndFrozenLeader(t *testing.T) {
 
 func TestNodeLineStates(t *testing.T) {
 	s := bigSnapshot(25)
-	p := nodeLinesPanel{timerWidth: 9}
+	p := nodeLinesPanel{timerWidth: 9, st: plainStyles()}
 	tests := []struct {
 		id   int
 		want string

@@ -155,10 +155,15 @@ func (m Model) handleStepDone(msg stepDoneMsg) (tea.Model, tea.Cmd) {
 		m.status = statusLine{kind, failureStatus(p.last, p.more)}
 	}
 	m.sync()
+	retick := m.retick()
 	if msg.err == nil && msg.more && chained(msg.next.Action) {
-		return m.runStep()
+		next, cmd := m.runStep()
+		if retick == nil {
+			return next, cmd
+		}
+		return next, tea.Batch(retick, cmd)
 	}
-	return m, nil
+	return m, retick
 }
 
 // record keeps the result of a finished step for the panel.

@@ -29,7 +29,7 @@ const (
 // view draws the presenter panel in width×height cells: the caption, the last
 // step's outcome, and a footer with the progress and the next step. Below
 // minOutcomeHeight the outcome is left out, and the status line reports failures.
-func (p presenter) view(st styles, talk bool, width, height int) string {
+func (p presenter) view(st *styles, talk bool, width, height int) string {
 	outcomeHeight := 0
 	switch {
 	case height >= presenterHeight && p.last.exists && p.last.kind != outcomeOK:
@@ -46,9 +46,9 @@ func (p presenter) view(st styles, talk bool, width, height int) string {
 
 // captionView returns the last caption wrapped to width in bold, or in talk
 // mode as a band in reverse video with a margin on each side.
-func (p presenter) captionView(st styles, talk bool, width, height int) []string {
+func (p presenter) captionView(st *styles, talk bool, width, height int) []string {
 	if p.caption == "" {
-		return styleLines(st.dim, wrapLines(p.noCaption(), width, height))
+		return styleLines(st.dim.style, wrapLines(p.noCaption(), width, height))
 	}
 	if !talk || width <= 2*captionMargin+1 {
 		return styleLines(st.caption, wrapLines(p.caption, width, height))
@@ -73,7 +73,7 @@ func (p presenter) noCaption() string {
 
 // outcomeView returns the last outcome in height lines: a mark, the line and
 // text of the step, and what it did or why it failed.
-func (p presenter) outcomeView(st styles, width, height int) []string {
+func (p presenter) outcomeView(st *styles, width, height int) []string {
 	o := p.last
 	if !o.exists || height <= 0 {
 		return nil
@@ -100,7 +100,7 @@ func outcomeMark(kind outcomeKind) string {
 
 // outcomeStyle returns green for a step that held, red for a failure and the
 // candidates' color for a step the presenter stopped.
-func outcomeStyle(st styles, kind outcomeKind) lipgloss.Style {
+func outcomeStyle(st *styles, kind outcomeKind) lipgloss.Style {
 	switch kind {
 	case outcomeFailed:
 		return st.stepFailed
@@ -112,7 +112,7 @@ func outcomeStyle(st styles, kind outcomeKind) lipgloss.Style {
 
 // footer returns the scenario's name, the progress and the step that runs now
 // or next, cut to width.
-func (p presenter) footer(st styles, width int) string {
+func (p presenter) footer(st *styles, width int) string {
 	parts := []string{st.panelTitle.Render(p.name), st.dim.Render(p.progress())}
 	switch {
 	case p.running:

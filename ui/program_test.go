@@ -50,7 +50,13 @@ func TestProgramDrivenByKeys(t *testing.T) {
 	waitFor(t, 5*time.Second, "the cut of n5↔n2", func() bool {
 		return slices.Equal(f.Calls(), []string{"Crash(5)", "CutBetween(5,2)"})
 	})
-	tm.Type(" p2")
+	// Operations run as concurrent commands, so the pause must be done before
+	// the preset is chosen for the calls to come in this order.
+	tm.Type(" ")
+	waitFor(t, 5*time.Second, "the pause", func() bool {
+		return slices.Equal(f.Calls(), []string{"Crash(5)", "CutBetween(5,2)", "SetPaused(true)"})
+	})
+	tm.Type("p2")
 	waitFor(t, 5*time.Second, "the pause and the preset", func() bool {
 		return slices.Equal(f.Calls(), []string{"Crash(5)", "CutBetween(5,2)", "SetPaused(true)",
 			"ApplyPreset(majority)"})

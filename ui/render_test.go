@@ -41,7 +41,7 @@ func TestRenderGolden(t *testing.T) {
 func bigSnapshot25() cluster.Snapshot { return bigSnapshot(25) }
 
 // plainStyles returns the styles with no color, as under NO_COLOR.
-func plainStyles() styles { return newStyles(newPalette(true, true, false), true) }
+func plainStyles() *styles { return newStyles(newPalette(true, true, false), true) }
 
 // renderScreen renders a cluster, with its event history, at a fixed size.
 func renderScreen(t *testing.T, s cluster.Snapshot, events []cluster.Event,

@@ -55,22 +55,24 @@ func noColorRequested() bool { return os.Getenv("NO_COLOR") != "" }
 type styles struct {
 	noColor bool
 
-	bold, dim lipgloss.Style
+	bold lipgloss.Style
+	dim  ink
 
 	// Header.
-	title, hasLeader, noLeader, warning, paused, banner, optionOn, optionOff lipgloss.Style
+	title, hasLeader, noLeader, paused, banner, optionOn, optionOff lipgloss.Style
+	warning                                                         ink
 
 	// Node cards. The selected and the frozen cards differ in border shape as
 	// well as color, so both stay visible on a monochrome screen. A frozen card
 	// that is also selected takes the selected border and keeps its FROZEN label.
 	card, cardSelected, cardFrozen        lipgloss.Style
-	frozen, follower, candidate, leader   lipgloss.Style
-	down, granted, rejected, waiting      lipgloss.Style
+	frozen, follower, candidate, leader   ink
+	down, granted, rejected, waiting      ink
 	talkLeader, talkCandidate, talkFollow lipgloss.Style // talk mode's title bars
 	talkDown                              lipgloss.Style
 
 	// Link matrix.
-	delivered, cut, degraded, self, selected lipgloss.Style
+	delivered, cut, degraded, self, selected ink
 
 	// Event feed, and the marks of the timeline that share its classes.
 	eventElection, eventLeader, eventFault, eventRecover lipgloss.Style
@@ -87,21 +89,21 @@ type styles struct {
 	caption, captionBand, stepOK, stepFailed, stepStopped lipgloss.Style
 }
 
-func newStyles(p palette, noColor bool) styles {
+func newStyles(p palette, noColor bool) *styles {
 	fg := func(c color.Color) lipgloss.Style { return lipgloss.NewStyle().Foreground(c) }
 	bold := lipgloss.NewStyle().Bold(true)
-	s := styles{noColor: noColor, bold: bold, dim: fg(p.down)}
+	s := &styles{noColor: noColor, bold: bold, dim: newInk(fg(p.down))}
 	s.setHeader(p, fg)
 	s.setCards(p, fg)
-	s.delivered, s.cut, s.degraded = fg(p.leader), fg(p.error).Bold(true), fg(p.candidate).Bold(true)
-	s.self, s.selected = s.dim, fg(p.accent).Bold(true)
+	s.delivered, s.cut, s.degraded = newInk(fg(p.leader)), newInk(fg(p.error).Bold(true)), newInk(fg(p.candidate).Bold(true))
+	s.self, s.selected = s.dim, newInk(fg(p.accent).Bold(true))
 	s.eventElection, s.eventLeader = fg(p.candidate), fg(p.leader).Bold(true)
 	s.eventFault, s.eventRecover = fg(p.error), fg(p.follower)
 	s.eventControl, s.eventUnsafe = fg(p.accent), fg(p.error).Bold(true)
-	s.eventPlain, s.eventTime = lipgloss.NewStyle(), s.dim
+	s.eventPlain, s.eventTime = lipgloss.NewStyle(), s.dim.style
 	s.panelTitle, s.label, s.ok = bold, bold, fg(p.leader)
 	s.stopwatch, s.running, s.bar = fg(p.leader).Bold(true), fg(p.candidate).Bold(true), fg(p.follower)
-	s.statusInfo = s.dim
+	s.statusInfo = s.dim.style
 	s.statusPrompt, s.statusError = fg(p.accent).Bold(true), fg(p.error).Bold(true)
 	s.menuTitle, s.menuChosen = s.statusPrompt, fg(p.accent).Bold(true).Reverse(true)
 	s.caption, s.captionBand = bold, bold.Reverse(true)
@@ -113,13 +115,13 @@ func newStyles(p palette, noColor bool) styles {
 func (s *styles) setHeader(p palette, fg func(color.Color) lipgloss.Style) {
 	s.title = fg(p.accent).Bold(true)
 	s.hasLeader, s.noLeader = fg(p.leader).Bold(true), fg(p.candidate).Bold(true)
-	s.warning = fg(p.error).Bold(true)
+	s.warning = newInk(fg(p.error).Bold(true))
 	s.paused = fg(p.candidate).Bold(true).Reverse(true)
 	s.banner = fg(p.bannerText).Background(p.error).Bold(true)
 	if s.noColor {
 		s.banner = s.banner.Reverse(true) // without the red, reverse video marks it
 	}
-	s.optionOn, s.optionOff = fg(p.leader).Bold(true), s.dim
+	s.optionOn, s.optionOff = fg(p.leader).Bold(true), s.dim.style
 }
 
 func (s *styles) setCards(p palette, fg func(color.Color) lipgloss.Style) {
@@ -129,20 +131,20 @@ func (s *styles) setCards(p palette, fg func(color.Color) lipgloss.Style) {
 	s.card = border(lipgloss.RoundedBorder(), p.down)
 	s.cardSelected = border(lipgloss.ThickBorder(), p.accent)
 	s.cardFrozen = border(lipgloss.DoubleBorder(), p.frozen)
-	s.frozen = fg(p.frozen).Bold(true).Reverse(true)
-	s.follower, s.candidate = fg(p.follower), fg(p.candidate).Bold(true)
-	s.leader, s.down = fg(p.leader).Bold(true), fg(p.down).Bold(true)
-	s.granted, s.rejected, s.waiting = fg(p.leader).Bold(true), fg(p.error).Bold(true), s.dim
+	s.frozen = newInk(fg(p.frozen).Bold(true).Reverse(true))
+	s.follower, s.candidate = newInk(fg(p.follower)), newInk(fg(p.candidate).Bold(true))
+	s.leader, s.down = newInk(fg(p.leader).Bold(true)), newInk(fg(p.down).Bold(true))
+	s.granted, s.rejected, s.waiting = newInk(fg(p.leader).Bold(true)), newInk(fg(p.error).Bold(true)), s.dim
 	// Reverse video makes talk mode's title bars solid bands that read in
 	// monochrome as well as in color.
-	s.talkLeader = s.leader.Reverse(true)
-	s.talkCandidate = s.candidate.Reverse(true)
-	s.talkFollow = s.follower.Bold(true).Reverse(true)
-	s.talkDown = s.down.Reverse(true)
+	s.talkLeader = s.leader.style.Reverse(true)
+	s.talkCandidate = s.candidate.style.Reverse(true)
+	s.talkFollow = s.follower.style.Bold(true).Reverse(true)
+	s.talkDown = s.down.style.Reverse(true)
 }
 
 // role returns the style of a running node's role.
-func (s styles) role(r raft.Role) lipgloss.Style {
+func (s *styles) role(r raft.Role) ink {
 	switch r {
 	case raft.Leader:
 		return s.leader
@@ -153,7 +155,7 @@ func (s styles) role(r raft.Role) lipgloss.Style {
 }
 
 // talkRole returns the style of a talk-mode card's title bar.
-func (s styles) talkRole(r raft.Role, up bool) lipgloss.Style {
+func (s *styles) talkRole(r raft.Role, up bool) lipgloss.Style {
 	switch {
 	case !up:
 		return s.talkDown
@@ -167,19 +169,19 @@ func (s styles) talkRole(r raft.Role, up bool) lipgloss.Style {
 
 // help keeps key names bold and descriptions in the terminal's default color:
 // the default help colors are too faint to read on a projector.
-func (s styles) help() help.Styles {
+func (s *styles) help() help.Styles {
 	return help.Styles{
-		Ellipsis:       s.dim,
+		Ellipsis:       s.dim.style,
 		ShortKey:       s.bold,
 		ShortDesc:      lipgloss.NewStyle(),
-		ShortSeparator: s.dim,
+		ShortSeparator: s.dim.style,
 		FullKey:        s.bold,
 		FullDesc:       lipgloss.NewStyle(),
-		FullSeparator:  s.dim,
+		FullSeparator:  s.dim.style,
 	}
 }
 
-func (s styles) event(c eventClass) lipgloss.Style {
+func (s *styles) event(c eventClass) lipgloss.Style {
 	switch c {
 	case classElection:
 		return s.eventElection

@@ -135,7 +135,7 @@ func (g timelineGrid) column(at time.Time) int {
 }
 
 // view draws the strip in timelineHeight lines of width, from origin to now.
-func (t timeline) view(st styles, origin, now time.Time, width int) string {
+func (t timeline) view(st *styles, origin, now time.Time, width int) string {
 	g := newGrid(origin, now, max(width-timelineLabel, 1))
 	terms, lead := t.termRows(g, now)
 	lines := []string{
@@ -148,7 +148,7 @@ func (t timeline) view(st styles, origin, now time.Time, width int) string {
 	return fitBlock(lines, width, timelineHeight)
 }
 
-func (t timeline) title(st styles, g timelineGrid, width int) string {
+func (t timeline) title(st *styles, g timelineGrid, width int) string {
 	head := st.panelTitle.Render("timeline") + st.dim.Render(" (y hides)") +
 		fmt.Sprintf(" · 1 column = %s", g.scale)
 	legend := st.dim.Render(" · ★ won ÷ no winner ↓ crash ↑ restart ✂ cut ∥ heal ❄ freeze")

@@ -146,10 +146,19 @@ func fitLines(lines []string, width, height int) []string {
 	out := make([]string, height)
 	for i := range out {
 		if i < len(lines) {
-			out[i] = ansi.Truncate(lines[i], width, "…")
+			out[i] = cut(lines[i], width)
 		}
 	}
 	return out
+}
+
+// cut returns line cut to at most width cells, ending with "…" if it was
+// longer. A line that fits, as most do, is measured once and returned as is.
+func cut(line string, width int) string {
+	if ansi.StringWidth(line) <= width {
+		return line
+	}
+	return ansi.Truncate(line, width, "…")
 }
 
 // fitBlock returns a block of exactly width×height cells, so panels joined side
