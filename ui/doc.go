@@ -24,9 +24,10 @@
 // Keys and the mouse drive the cluster. They pause it or change its slow-motion
 // factor, crash, restart (in one of four restart modes), freeze or thaw a node,
 // make nodes campaign, cut, heal, delay or drop messages on single links, and
-// apply partition presets. The model redraws from a fresh cluster.Snapshot
-// about ten times a second, and reads events from the cluster's channel as they
-// come. Cluster operations run in commands, off the UI goroutine, and their
+// apply partition presets. The model redraws from a fresh cluster.Snapshot as
+// often as its countdown bars need: ten times a second at real speed, less
+// often in slow motion, and once a second while paused. It reads events from
+// the cluster's channel as they come. Cluster operations run in commands, off the UI goroutine, and their
 // errors go to the status line.
 //
 // Durations on screen are cluster time, the time the Raft timers run on, so a

@@ -304,10 +304,16 @@ func (m Model) start(op operation) (tea.Model, tea.Cmd) {
 
 // applySnapshot shows s, unless it is older than the snapshot shown: a tick that
 // began before an operation may finish after it.
+//
+// Most snapshots change only what the panels draw from them, so the layout
+// and the wrapped feed, which cost more than the rest of a tick, are worked
+// out again only when the node count, the banner, the selection or the full
+// help may have changed them. The key bindings follow every snapshot.
 func (m *Model) applySnapshot(s cluster.Snapshot) {
 	if s.Time.Before(m.snap.Time) {
 		return
 	}
+	before := m.layoutInputs()
 	m.snap = s
 	switch n := len(s.Nodes); {
 	case n == 0:
@@ -317,7 +323,21 @@ func (m *Model) applySnapshot(s cluster.Snapshot) {
 	case m.selected > n:
 		m.selected = n
 	}
+	if m.layoutInputs() == before && !m.help.ShowAll {
+		m.keys.update(m.keyContext())
+		return
+	}
 	m.sync()
+}
+
+// layoutInputs is what the layout and the feed take from a snapshot.
+type layoutInputs struct {
+	nodes, selected int
+	banner          bool
+}
+
+func (m *Model) layoutInputs() layoutInputs {
+	return layoutInputs{nodes: len(m.snap.Nodes), selected: m.selected, banner: len(m.allViolations()) > 0}
 }
 
 // allViolations returns the safety violations of the snapshot, then those

@@ -6,9 +6,10 @@ import (
 )
 
 // maxOpenFiles returns how many files a cluster of n nodes in this process
-// may hold open at once. Once every node has campaigned, it has dialed every
-// other node, so each pair has a TCP connection each way, with both ends in
-// this process. Each node also has a listener.
+// may hold open at once. A node that campaigns dials every other node, so if
+// every node campaigns before its unused connections are closed (four maximum
+// election timeouts later, down to 16 a node), each pair has a TCP connection
+// each way, with both ends in this process. Each node also has a listener.
 func maxOpenFiles(n int) uint64 {
 	return uint64(2*n*(n-1) + n)
 }
@@ -25,7 +26,7 @@ func openFilesWarning(n int) string {
 	if need <= limit.Cur {
 		return ""
 	}
-	return fmt.Sprintf("warning: %d nodes may hold up to %d open files once many have campaigned, "+
+	return fmt.Sprintf("warning: %d nodes may hold up to %d open files if many campaign at once, "+
 		"above this process's limit of %d; a node that runs out stops accepting connections. "+
 		"Raise the limit (ulimit -n) or use wider election timeouts, so that fewer nodes campaign",
 		n, need, limit.Cur)
