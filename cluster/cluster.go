@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/raftplay/raftplay/raft"
 )
@@ -187,6 +188,7 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 
 	t := newTransport(m.id, c.addrs(), c.links, c.clock, m.saved, c.hub.reportViolation)
 	t.token = c.token
+	t.idleAfter = idleConnAfter(c.cfg)
 	stop := make(chan struct{})
 	node, err := raft.New(raft.Config{
 		ID: m.id, Nodes: c.cfg.Nodes,
@@ -218,6 +220,11 @@ func (c *Cluster) startMember(m *member, l net.Listener) error {
 	c.hub.publish(Event{Kind: EventStartFailed, Node: m.id, Incarnation: number, Err: err.Error()})
 	return fmt.Errorf("%w: %w", ErrStartFailed, err)
 }
+
+// idleConnAfter is how long a node's connection to a peer may go unused
+// before it is closed, when the node holds more than keptConns: four maximum
+// election timeouts, long past the election that opened it.
+func idleConnAfter(cfg Config) time.Duration { return 4 * cfg.ElectionTimeoutMax }
 
 // checkWin reports a node that wins an election before its state file holds
 // the term and its vote for itself. A candidate sends its vote requests while

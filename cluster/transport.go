@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"net/rpc"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,16 +33,28 @@ type transport struct {
 	stop   chan struct{}            // closed by close
 	wg     sync.WaitGroup
 
+	// idleAfter is how long, in cluster time, a connection may go unused
+	// before it may be closed; see sweepIdle.
+	idleAfter time.Duration
+
 	mu      sync.Mutex
 	clients map[int]*rpc.Client // guarded by mu
+	used    map[int]time.Time   // guarded by mu: when each connection last carried a call
+	sweeper raft.Timer          // guarded by mu: armed while there are too many connections
 	closed  bool                // guarded by mu
 }
+
+// keptConns is how many connections a node keeps to its peers however long
+// they sit unused. A leader uses one to every peer at each heartbeat, and a
+// small cluster never has more; a node of a large one that campaigned has one
+// to every peer, which would take every peer's file descriptors without it.
+const keptConns = 16
 
 func newTransport(from int, addrs []string, l *links, clock *Clock, saved *savedState,
 	report func(int, string)) *transport {
 	return &transport{from: from, addrs: addrs, links: l, clock: clock, saved: saved, report: report,
 		stop:    make(chan struct{}),
-		clients: make(map[int]*rpc.Client)}
+		clients: make(map[int]*rpc.Client), used: make(map[int]time.Time)}
 }
 
 // RequestVote implements raft.Transport.
@@ -124,6 +137,7 @@ func (t *transport) send(to int, method string, req, resp any) (*rpc.Call, error
 	if err != nil {
 		return nil, err
 	}
+	t.markUsed(to)
 	call := client.Go(method, req, resp, make(chan *rpc.Call, 1))
 	select {
 	case <-call.Done:
@@ -198,6 +212,53 @@ func (t *transport) client(to int) (*rpc.Client, error) {
 	return c, nil
 }
 
+// markUsed records a call on the connection to peer to, and arms the sweep
+// once the node holds more than keptConns connections.
+func (t *transport) markUsed(to int) {
+	now := t.clock.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.used[to] = now
+	if t.closed || t.idleAfter <= 0 || len(t.clients) <= keptConns {
+		return
+	}
+	if t.sweeper == nil {
+		t.sweeper = t.clock.AfterFunc(t.idleAfter, t.sweepIdle)
+	}
+}
+
+// sweepIdle closes the connections unused for idleAfter, oldest first, until
+// keptConns are left, and comes back later while more remain. The next call
+// to a closed one dials again.
+func (t *transport) sweepIdle() {
+	now := t.clock.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return
+	}
+	idle := make([]int, 0, len(t.clients))
+	for to := range t.clients {
+		if now.Sub(t.used[to]) >= t.idleAfter {
+			idle = append(idle, to)
+		}
+	}
+	slices.SortFunc(idle, func(a, b int) int { return t.used[a].Compare(t.used[b]) })
+	for _, to := range idle {
+		if len(t.clients) <= keptConns {
+			break
+		}
+		t.clients[to].Close()
+		delete(t.clients, to)
+		delete(t.used, to)
+	}
+	if len(t.clients) > keptConns {
+		t.sweeper.Reset(t.idleAfter)
+		return
+	}
+	t.sweeper = nil
+}
+
 // dropClient closes and removes a broken connection, unless it was already replaced.
 func (t *transport) dropClient(to int, c *rpc.Client) {
 	t.mu.Lock()
@@ -218,6 +279,9 @@ func (t *transport) close() {
 	}
 	t.closed = true
 	close(t.stop)
+	if t.sweeper != nil {
+		t.sweeper.Stop()
+	}
 	for to, c := range t.clients {
 		c.Close()
 		delete(t.clients, to)
