@@ -141,7 +141,7 @@ func play(opts options, stdout io.Writer) error {
 		defer runner.Close()
 		uiOptions.Script = runner
 	}
-	_, err = tea.NewProgram(ui.New(driven, events, uiOptions)).Run()
+	_, err = tea.NewProgram(ui.New(driven, events, uiOptions), tea.WithFPS(ui.FrameRate)).Run()
 	c.Stop()
 	stopTrace()
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) {

@@ -92,3 +92,9 @@ func readEvents(events <-chan cluster.Event) tea.Cmd {
 		return eventsMsg{events: batch}
 	}
 }
+
+// FrameRate is how many times a second, at most, the program should write a
+// changed screen to the terminal. The screen changes at most ten times a
+// second between keys and events, so Bubble Tea's default of 60 only wakes
+// its renderer to find nothing new.
+const FrameRate = 20
