@@ -36,6 +36,7 @@ var (
 	ErrStartFailed = errors.New("node failed to start")
 	ErrLeads       = errors.New("node is the leader")
 	ErrNoLeader    = errors.New("no leader")
+	ErrFrozen      = errors.New("node is frozen")
 )
 
 // Cluster is a set of raft nodes in one process and the network between them.

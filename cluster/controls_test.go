@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -242,6 +243,15 @@ func TestControlErrors(t *testing.T) {
 	}
 	if err := tc.SetDelay(1, 2, -time.Second); err == nil {
 		t.Error("SetDelay(-1s) succeeded, want an error")
+	}
+	follower, other := leader%3+1, (leader+1)%3+1
+	must(t, tc.SetFrozen(other, true))
+	if err := tc.SplitVote(follower, other); !errors.Is(err, ErrFrozen) {
+		t.Errorf("SplitVote with a frozen node = %v, want %v", err, ErrFrozen)
+	}
+	must(t, tc.SetFrozen(other, false))
+	if got, _ := stableLeader(tc.Snapshot()); got != leader {
+		t.Errorf("after rejected split votes the leader is n%d, want n%d unchanged", got, leader)
 	}
 	must(t, tc.Crash(leader))
 	if err := tc.SetFrozen(leader, true); err == nil {

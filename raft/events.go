@@ -101,12 +101,15 @@ func (e Event) String() string {
 		}
 		return fmt.Sprintf("n%d rejected n%d in term %d: %s", e.Node, e.Peer, e.Term, e.Reason.describe(e))
 	case EventVoteReceived:
-		verdict := "rejected"
+		what := "rejected its " + e.voteNoun() + " request"
 		if e.Granted {
-			verdict = "granted"
+			what = "granted its " + e.voteNoun()
 		}
-		return fmt.Sprintf("n%d: n%d %s its %s in term %d (%d votes)", e.Node, e.Peer, verdict, e.voteNoun(),
-			e.Term, e.Votes)
+		tally := fmt.Sprintf("%d votes", e.Votes)
+		if e.Votes == 1 {
+			tally = "1 vote"
+		}
+		return fmt.Sprintf("n%d: n%d %s in term %d (%s so far)", e.Node, e.Peer, what, e.Term, tally)
 	case EventElectionWon:
 		if e.PreVote {
 			return fmt.Sprintf("n%d won the pre-vote for term %d with %d votes", e.Node, e.Term, e.Votes)

@@ -187,11 +187,11 @@ func TestEventStringWording(t *testing.T) {
 		},
 		{
 			Event{Node: 1, Kind: EventVoteReceived, Term: 2, Peer: 3, Granted: true, Votes: 2},
-			"n1: n3 granted its vote in term 2 (2 votes)",
+			"n1: n3 granted its vote in term 2 (2 votes so far)",
 		},
 		{
 			Event{Node: 1, Kind: EventVoteReceived, Term: 2, Peer: 3, Votes: 1},
-			"n1: n3 rejected its vote in term 2 (1 votes)",
+			"n1: n3 rejected its vote request in term 2 (1 vote so far)",
 		},
 		{
 			Event{Node: 1, Kind: EventStatePersisted, Term: 2},

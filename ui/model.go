@@ -270,6 +270,12 @@ func (m Model) handleEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 
 // observe passes e to every panel that keeps a history.
 func (m *Model) observe(e cluster.Event) {
+	// A node stamps its events on its own view of the clock, which lags the
+	// cluster's by the time the node spent frozen; the cluster's stamp puts
+	// every node's events on one time line.
+	if e.Kind == cluster.EventRaft {
+		e.Raft.Time = e.Time
+	}
 	if m.feed.seq == 0 && len(m.timeline.marks) == 0 && e.Time.Before(m.origin) {
 		m.origin = e.Time
 	}

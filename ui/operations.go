@@ -53,6 +53,13 @@ func (m Model) campaignOp() operation {
 func (m Model) splitVoteOp(a, b int) operation {
 	c := m.cluster
 	names := raft.NodeName(a) + " and " + raft.NodeName(b)
+	// A leader does not campaign, so with it only the other node would.
+	leader, _ := m.snap.Leader()
+	if leader == a || leader == b {
+		return operation{action: "split vote " + names, run: func() (string, error) {
+			return "", fmt.Errorf("%s leads and would not campaign; choose two followers", raft.NodeName(leader))
+		}}
+	}
 	return operation{action: "split vote " + names, run: func() (string, error) {
 		return names + " timed out together", c.SplitVote(a, b)
 	}}

@@ -22,6 +22,10 @@ const (
 	exitOK      = 0
 	exitFailure = 1 // the benchmark could not run to the end
 	exitUsage   = 2 // bad flags
+
+	// exitInterrupted ends a run stopped by SIGINT or SIGTERM, 128 plus
+	// SIGINT's number as shells report it.
+	exitInterrupted = 130
 )
 
 // options are the settings that the command line selects.
@@ -50,6 +54,10 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := execute(ctx, opts, stdout, stderr); err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "raftplay bench: interrupted; no results")
+			return exitInterrupted
+		}
 		fmt.Fprintf(stderr, "raftplay bench: %v\n", err)
 		return exitFailure
 	}
@@ -73,7 +81,7 @@ func newFlagSet(opts *options) *flag.FlagSet {
 	fs.Var(&uintFlag{&opts.Seed}, "seed",
 		"`seed` of the election timeouts and crash moments (default: a new random seed)")
 	fs.Var(&boolFlag{&opts.json}, "json", "print the results as one JSON object")
-	fs.Var(&durationFlag{&opts.idle}, "idle",
+	fs.Var(&idleFlag{&opts.idle}, "idle",
 		"measure instead the CPU an idle cluster uses over this `duration`, such as 30s")
 	fs.StringVar(&opts.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `file`")
 	fs.StringVar(&opts.logPath, "log", "",
@@ -154,7 +162,7 @@ func execute(ctx context.Context, opts options, stdout, stderr io.Writer) error 
 		defer closeLog()
 	}
 	if opts.idle > 0 {
-		return executeIdle(opts, stdout)
+		return executeIdle(ctx, opts, stdout)
 	}
 	if warning := openFilesWarning(opts.Nodes); warning != "" {
 		fmt.Fprintln(stderr, "raftplay bench: "+warning)

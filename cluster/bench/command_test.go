@@ -31,14 +31,19 @@ func TestCommandRejectsBadFlags(t *testing.T) {
 		{[]string{"--nodes", "2"}, "--nodes 2; a failover needs a majority"},
 		{[]string{"--crashes", "0"}, `invalid value "0" for flag -crashes`},
 		{[]string{"--election-min", "150"}, "use a duration with a unit, such as 150ms"},
-		{[]string{"--election-min", "-5ms"}, `invalid value "-5ms"`},
-		{[]string{"--election-min", "0s"}, "--election-min 0s; use a positive duration"},
+		{[]string{"--election-min", "-5ms"}, `invalid value "-5ms" for flag -election-min: use a positive duration`},
+		{[]string{"--election-min", "0s"}, "--election-min 0s; use a duration from 1ms to 1h0m0s"},
+		{[]string{"--election-max", "2h"}, "--election-max 2h0m0s; use a duration up to 1h0m0s"},
+		{[]string{"--heartbeat", "1ns"}, "--heartbeat 1ns; use a duration of at least 100µs"},
 		{[]string{"--election-max", "100ms"}, "--election-max 100ms is not above --election-min 150ms"},
 		{[]string{"--heartbeat", "150ms"}, "--heartbeat 150ms is not below --election-min 150ms"},
 		{[]string{"--fsync=maybe"}, "use true or false, as in --fsync=false"},
 		{[]string{"--seed", "-1"}, `invalid value "-1" for flag -seed`},
 		{[]string{"--idle", "soon"}, `invalid value "soon" for flag -idle`},
-		{[]string{"--idle", "1s", "--heartbeat", "0s"}, "--heartbeat 0s; use a positive duration"},
+		{[]string{"--idle", "0"}, `invalid value "0" for flag -idle: use a duration from 1s to 24h`},
+		{[]string{"--idle", "1ns"}, `invalid value "1ns" for flag -idle`},
+		{[]string{"--idle", "100000h"}, `invalid value "100000h" for flag -idle`},
+		{[]string{"--idle", "1s", "--heartbeat", "0s"}, "--heartbeat 0s; use a duration of at least 100µs"},
 		{[]string{"--colour"}, "flag provided but not defined: -colour; run raftplay bench --help"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	}
@@ -128,7 +133,7 @@ func TestCommandTextFitsEightyColumns(t *testing.T) {
 }
 
 func TestCommandIdleJSON(t *testing.T) {
-	args := append([]string{"--idle", "200ms", "--nodes", "1", "--json"}, fastFlags...)
+	args := append([]string{"--idle", "1s", "--nodes", "1", "--json"}, fastFlags...)
 	code, stdout, stderr := runCommand(args...)
 	if code != exitOK {
 		t.Fatalf("exit code %d, stderr:\n%s", code, stderr)
@@ -137,7 +142,7 @@ func TestCommandIdleJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
 	}
-	if report.Nodes != 1 || report.IdleSeconds != 0.2 {
+	if report.Nodes != 1 || report.IdleSeconds != 1 {
 		t.Errorf("report %+v, want 1 node over 0.2 s", report)
 	}
 	if report.PercentOfOneCore < 0 {

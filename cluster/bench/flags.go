@@ -37,11 +37,41 @@ type durationFlag struct{ value *time.Duration }
 
 func (f *durationFlag) Set(s string) error {
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
+	switch {
+	case err != nil:
 		return errors.New("use a duration with a unit, such as 150ms or 30s")
+	case d < 0:
+		return errors.New("use a positive duration, such as 150ms or 30s")
 	}
 	*f.value = d
 	return nil
+}
+
+// Bounds of --idle: shorter than a second measures little more than the
+// clock's resolution, and a day is longer than anyone waits for one number.
+const (
+	minIdle = time.Second
+	maxIdle = 24 * time.Hour
+)
+
+// idleFlag is the --idle duration, which must lie between minIdle and maxIdle
+// when given.
+type idleFlag struct{ value *time.Duration }
+
+func (f *idleFlag) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < minIdle || d > maxIdle {
+		return errors.New("use a duration from 1s to 24h, such as 30s")
+	}
+	*f.value = d
+	return nil
+}
+
+func (f *idleFlag) String() string {
+	if f == nil || f.value == nil {
+		return "0s"
+	}
+	return f.value.String()
 }
 
 func (f *durationFlag) String() string {

@@ -17,8 +17,8 @@ import (
 // getrusage, that the whole process used over the next d of wall time while
 // the cluster only sent heartbeats. Anything else the process runs meanwhile
 // is counted too. An empty cfg.Dir means a new temporary folder, removed
-// afterwards.
-func IdleCPU(cfg cluster.Config, d time.Duration) (time.Duration, error) {
+// afterwards. It returns ctx's error if ctx ends first.
+func IdleCPU(ctx context.Context, cfg cluster.Config, d time.Duration) (time.Duration, error) {
 	if cfg.Dir == "" {
 		dir, err := os.MkdirTemp("", "raftplay-idle-")
 		if err != nil {
@@ -32,7 +32,7 @@ func IdleCPU(cfg cluster.Config, d time.Duration) (time.Duration, error) {
 		return 0, err
 	}
 	defer c.Stop()
-	if err := waitIdle(c, cfg); err != nil {
+	if err := waitIdle(ctx, c, cfg); err != nil {
 		return 0, err
 	}
 	before, err := processCPU()
@@ -40,7 +40,12 @@ func IdleCPU(cfg cluster.Config, d time.Duration) (time.Duration, error) {
 		return 0, err
 	}
 	timer := time.NewTimer(d)
-	<-timer.C
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
 	after, err := processCPU()
 	if err != nil {
 		return 0, err
@@ -50,7 +55,7 @@ func IdleCPU(cfg cluster.Config, d time.Duration) (time.Duration, error) {
 
 // waitIdle starts c and waits until every node follows one leader. The
 // subscription ends before it returns, so that measuring delivers no events.
-func waitIdle(c *cluster.Cluster, cfg cluster.Config) error {
+func waitIdle(ctx context.Context, c *cluster.Cluster, cfg cluster.Config) error {
 	events, cancel := c.Subscribe()
 	defer cancel()
 	if err := c.Start(); err != nil {
@@ -60,7 +65,7 @@ func waitIdle(c *cluster.Cluster, cfg cluster.Config) error {
 		cluster: c, events: events, view: newTracker(cfg.Nodes),
 		limit: time.Duration(float64(30*time.Second+100*cfg.ElectionTimeoutMax) * cfg.Slowdown),
 	}
-	if _, _, err := r.waitStable(context.Background()); err != nil {
+	if _, _, err := r.waitStable(ctx); err != nil {
 		return fmt.Errorf("the idle cluster never elected a leader: %w", err)
 	}
 	return nil
@@ -88,10 +93,10 @@ type IdleReport struct {
 }
 
 // executeIdle measures and prints the CPU use of an idle cluster.
-func executeIdle(opts options, stdout io.Writer) error {
+func executeIdle(ctx context.Context, opts options, stdout io.Writer) error {
 	s := opts.Settings
 	cfg := s.clusterConfig("")
-	cpu, err := IdleCPU(cfg, opts.idle)
+	cpu, err := IdleCPU(ctx, cfg, opts.idle)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"context"
+	"errors"
 	"net"
 	"net/rpc"
 	"sync"
@@ -15,12 +17,34 @@ func TestIdleCPUMeasuresRunningCluster(t *testing.T) {
 		Nodes: 3, ElectionTimeoutMin: 15 * time.Millisecond, ElectionTimeoutMax: 30 * time.Millisecond,
 		Heartbeat: 5 * time.Millisecond, Slowdown: 1, Seed: 3,
 	}
-	used, err := IdleCPU(cfg, 300*time.Millisecond)
+	used, err := IdleCPU(context.Background(), cfg, 300*time.Millisecond)
 	if err != nil {
 		t.Fatalf("IdleCPU: %v", err)
 	}
 	if used <= 0 {
 		t.Errorf("IdleCPU = %v, want some processor time for 300 ms of heartbeats", used)
+	}
+}
+
+func TestIdleCPUStopsWhenCanceled(t *testing.T) {
+	cfg := cluster.Config{
+		Nodes: 3, ElectionTimeoutMin: 15 * time.Millisecond, ElectionTimeoutMax: 30 * time.Millisecond,
+		Heartbeat: 5 * time.Millisecond, Slowdown: 1, Seed: 3,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := IdleCPU(ctx, cfg, time.Hour)
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("IdleCPU after cancel = %v, want %v", err, context.Canceled)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("IdleCPU still measures 30 s after its context was canceled")
 	}
 }
 

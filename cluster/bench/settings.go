@@ -65,15 +65,18 @@ func (s Settings) Validate() error {
 // validateTiming checks the election timeout range and the heartbeat.
 func validateTiming(electionMin, electionMax, heartbeat time.Duration) error {
 	switch {
-	case electionMin <= 0:
-		return fmt.Errorf("%w: --election-min %v; use a positive duration such as 150ms",
-			ErrInvalidSettings, electionMin)
+	case electionMin < cluster.MinElectionTimeout || electionMin > cluster.MaxElectionTimeout:
+		return fmt.Errorf("%w: --election-min %v; use a duration from %v to %v, such as 150ms",
+			ErrInvalidSettings, electionMin, cluster.MinElectionTimeout, cluster.MaxElectionTimeout)
+	case electionMax > cluster.MaxElectionTimeout:
+		return fmt.Errorf("%w: --election-max %v; use a duration up to %v, such as 300ms",
+			ErrInvalidSettings, electionMax, cluster.MaxElectionTimeout)
 	case electionMax <= electionMin:
 		return fmt.Errorf("%w: --election-max %v is not above --election-min %v; raise it, "+
 			"for example to twice the minimum", ErrInvalidSettings, electionMax, electionMin)
-	case heartbeat <= 0:
-		return fmt.Errorf("%w: --heartbeat %v; use a positive duration such as 50ms",
-			ErrInvalidSettings, heartbeat)
+	case heartbeat < cluster.MinHeartbeat:
+		return fmt.Errorf("%w: --heartbeat %v; use a duration of at least %v, such as 50ms",
+			ErrInvalidSettings, heartbeat, cluster.MinHeartbeat)
 	case heartbeat >= electionMin:
 		return fmt.Errorf("%w: --heartbeat %v is not below --election-min %v; use a heartbeat "+
 			"well under the minimum election timeout, such as a third of it",
