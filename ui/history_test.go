@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"testing"
 	"time"
 
 	"github.com/raftplay/raftplay/cluster"
@@ -189,4 +190,27 @@ func historyRead() stateReadMsg {
 	return stateReadMsg{node: 3, path: "/tmp/raftplay/n3.state",
 		file:    raft.StateFile{Format: raft.StateFormat, Node: 3, Term: 4, VotedFor: 3, Writes: 6},
 		modTime: time.Date(2025, 3, 14, 9, 26, 52, 861_000_000, time.UTC)}
+}
+
+func TestFeedStampsEventsInClusterTime(t *testing.T) {
+	m := newTestModel(t, newFakeCluster(demoSnapshot()), 120, 35)
+	e := nodeEvent(100, raft.Event{Kind: raft.EventElectionStarted, Node: 3, Term: 5,
+		Timeout: 200 * time.Millisecond})
+	// n3 was frozen for 5 s, so its own clock is that far behind the cluster's.
+	e.Raft.Time = e.Time.Add(-5 * time.Second)
+	m = update(t, m, eventsMsg{events: []cluster.Event{e}})
+	if len(m.feed.entries) == 0 {
+		t.Fatalf("the feed shows no entry for the election")
+	}
+	if got := m.feed.entries[len(m.feed.entries)-1].time; !got.Equal(e.Time) {
+		t.Errorf("feed entry at %v, want the cluster's stamp %v", got, e.Time)
+	}
+	if len(m.timeline.marks) == 0 {
+		t.Fatalf("the timeline shows no mark for the election")
+	}
+	for _, mark := range m.timeline.marks {
+		if mark.at.Before(e.Time.Add(-time.Second)) {
+			t.Errorf("timeline mark at %v, on the node's lagging clock", mark.at)
+		}
+	}
 }

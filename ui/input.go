@@ -148,13 +148,18 @@ func moveSelection(step int) func(Model, tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 }
 
+// pressFaster and pressSlower show the new factor at once, so that a quick
+// second press steps on from it rather than from the factor of the last
+// snapshot, which the first press's operation has not replaced yet.
 func (m Model) pressFaster(tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	slowdown, _ := fasterSlowdown(m.snap.Slowdown)
+	m.snap.Slowdown = slowdown
 	return m.start(m.slowdownOp(slowdown))
 }
 
 func (m Model) pressSlower(tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	slowdown, _ := slowerSlowdown(m.snap.Slowdown)
+	m.snap.Slowdown = slowdown
 	return m.start(m.slowdownOp(slowdown))
 }
 

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -132,39 +131,5 @@ func TestOperationReplacesTickSeries(t *testing.T) {
 	}
 	if next := runTick(t, func() tea.Cmd { _, cmd := m.Update(fresh); return cmd }()); next.chain != fresh.chain {
 		t.Errorf("the current series went on as series %d, want %d", next.chain, fresh.chain)
-	}
-}
-
-func TestFeedStampsEventsInClusterTime(t *testing.T) {
-	m := newTestModel(t, newFakeCluster(demoSnapshot()), 120, 35)
-	e := nodeEvent(100, raft.Event{Kind: raft.EventElectionStarted, Node: 3, Term: 5,
-		Timeout: 200 * time.Millisecond})
-	// n3 was frozen for 5 s, so its own clock is that far behind the cluster's.
-	e.Raft.Time = e.Time.Add(-5 * time.Second)
-	m = update(t, m, eventsMsg{events: []cluster.Event{e}})
-	if len(m.feed.entries) == 0 {
-		t.Fatalf("the feed shows no entry for the election")
-	}
-	if got := m.feed.entries[len(m.feed.entries)-1].time; !got.Equal(e.Time) {
-		t.Errorf("feed entry at %v, want the cluster's stamp %v", got, e.Time)
-	}
-	if len(m.timeline.marks) == 0 {
-		t.Fatalf("the timeline shows no mark for the election")
-	}
-	for _, mark := range m.timeline.marks {
-		if mark.at.Before(e.Time.Add(-time.Second)) {
-			t.Errorf("timeline mark at %v, on the node's lagging clock", mark.at)
-		}
-	}
-}
-
-func TestSplitVoteWithLeaderExplains(t *testing.T) {
-	f := newFakeCluster(demoSnapshot())
-	m := press(t, newTestModel(t, f, 120, 35), "2", "s", "1")
-	if calls := f.Calls(); len(calls) != 0 {
-		t.Errorf("calls %v, want none", calls)
-	}
-	if want := "n1 leads and would not campaign"; !strings.Contains(m.status.text, want) {
-		t.Errorf("status %q, want it to contain %q", m.status.text, want)
 	}
 }
