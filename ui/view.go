@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/raftplay/raftplay/raft"
@@ -62,19 +61,36 @@ func (m Model) bottomView() string {
 		return fitBlock(strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n"),
 			l.width, l.bottomHeight)
 	}
-	var blocks []string
-	gap := fitBlock(nil, panelGap, l.sideHeight)
+	// Every panel returns a block of exactly its width and the side height,
+	// so the blocks join line by line, with no measuring, and the row is
+	// padded to the screen's width.
+	rows := make([]strings.Builder, l.sideHeight)
+	used := 0
 	for i, p := range l.sides {
 		if i > 0 {
-			blocks = append(blocks, gap)
+			used += panelGap
+			for r := range rows {
+				rows[r].WriteString(strings.Repeat(" ", panelGap))
+			}
 		}
-		blocks = append(blocks, m.panelView(p.id, p.width, l.sideHeight))
+		lines := strings.Split(m.panelView(p.id, p.width, l.sideHeight), "\n")
+		for r := range rows {
+			if r < len(lines) {
+				rows[r].WriteString(lines[r])
+			} else {
+				rows[r].WriteString(strings.Repeat(" ", p.width))
+			}
+		}
+		used += p.width
 	}
-	sides := fitBlock(nil, l.width, l.sideHeight)
-	if len(blocks) > 0 {
-		sides = fitBlock(strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, blocks...), "\n"),
-			l.width, l.sideHeight)
+	lines := make([]string, len(rows))
+	for r := range rows {
+		lines[r] = rows[r].String() + strings.Repeat(" ", max(l.width-used, 0))
+		if used > l.width { // the layout never plans this; cut rather than wrap
+			lines[r] = cut(lines[r], l.width)
+		}
 	}
+	sides := strings.Join(lines, "\n")
 	if !l.timeline {
 		return sides
 	}
