@@ -329,6 +329,23 @@ func applyScript(opts *options, target string, set map[string]bool) error {
 	return nil
 }
 
+// settingSource names the flag and the config-file key of the first timing
+// setting that c's validation rejects, in the order it checks them, or ""
+// when the error is about something else.
+func settingSource(c cluster.Config) string {
+	switch {
+	case c.ElectionTimeoutMin < cluster.MinElectionTimeout || c.ElectionTimeoutMin > cluster.MaxElectionTimeout:
+		return "--election-min or election_timeout_min in a config file"
+	case c.ElectionTimeoutMax > cluster.MaxElectionTimeout || c.ElectionTimeoutMax <= c.ElectionTimeoutMin:
+		return "--election-max or election_timeout_max in a config file"
+	case c.Heartbeat < cluster.MinHeartbeat || c.Heartbeat >= c.ElectionTimeoutMin:
+		return "--heartbeat or heartbeat in a config file"
+	case !(c.Slowdown >= 1 && c.Slowdown <= 1000):
+		return "--slow or slowdown in a config file"
+	}
+	return ""
+}
+
 // finishOptions checks the options and fills in the defaults that depend on others.
 func finishOptions(opts options) (options, error) {
 	if opts.Nodes < 1 || opts.Nodes > maxScreenNodes {
@@ -344,6 +361,9 @@ func finishOptions(opts options) (options, error) {
 		check.Dir = os.TempDir() // the folder is created only once the rest is valid
 	}
 	if err := check.Validate(); err != nil {
+		if where := settingSource(check); where != "" {
+			return opts, fmt.Errorf("%w; set it with %s", err, where)
+		}
 		return opts, err
 	}
 	var err error
