@@ -378,11 +378,19 @@ func finishOptions(opts options) (options, error) {
 	if opts.logPath == "" {
 		opts.logPath = filepath.Join(opts.Dir, "raftplay.log")
 	}
-	// The recording is written at the end; find out now that it can be.
-	if opts.recordPath != "" {
-		f, err := os.OpenFile(opts.recordPath, os.O_CREATE|os.O_WRONLY, 0o600)
+	// The files are written later, the recording only at the end; find out
+	// now that they can be.
+	for _, file := range []struct{ path, what, flag string }{
+		{opts.recordPath, "the recording", "--record"},
+		{opts.tracePath, "the trace", "--trace"},
+		{opts.logPath, "the log", "--log"},
+	} {
+		if file.path == "" {
+			continue
+		}
+		f, err := os.OpenFile(file.path, os.O_CREATE|os.O_WRONLY, 0o600)
 		if err != nil {
-			return opts, usageErrorf("cannot write the recording: %v; choose another file with --record", err)
+			return opts, usageErrorf("cannot write %s: %v; choose another file with %s", file.what, err, file.flag)
 		}
 		f.Close()
 	}

@@ -38,6 +38,9 @@ func TestBadFlagsExitWithUsage(t *testing.T) {
 		{"unknown flag", []string{"--speed", "2"}, "flag provided but not defined: -speed"},
 		{"missing config file", []string{"--config", "/nonexistent/raftplay.toml"}, "/nonexistent/raftplay.toml"},
 		{"unwritable recording", []string{"--record", "/nonexistent/r.txt"}, "cannot write the recording"},
+		{"unwritable trace", []string{"--trace", "/nonexistent/t.json"},
+			"cannot write the trace: open /nonexistent/t.json: no such file or directory; choose another file with --trace"},
+		{"unwritable log", []string{"--log", "/nonexistent/l.log"}, "choose another file with --log"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
