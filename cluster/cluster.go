@@ -51,8 +51,11 @@ type Cluster struct {
 	preVote     atomic.Bool
 	checkQuorum atomic.Bool
 
-	ops  sync.Mutex  // serializes Start, Stop and faults
-	lock *folderLock // held from Start to Stop
+	ops sync.Mutex // serializes Start, Stop and faults
+	// pausing serializes the user's pause and resume with the instant a
+	// split vote holds every message, so that neither undoes the other.
+	pausing sync.Mutex
+	lock    *folderLock // held from Start to Stop
 
 	// token is a random secret of this run that every request carries, so that
 	// no other local process can vote or send heartbeats.

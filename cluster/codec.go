@@ -27,8 +27,9 @@ const maxMessage = 64 << 10
 // errMessageTooLarge ends a connection that announced a frame over maxMessage.
 var errMessageTooLarge = errors.New("cluster: message too large")
 
-// errBadMessage reports a frame that does not decode. A bad header ends the
-// connection; a bad body fails only its own call.
+// errBadMessage reports a frame that does not decode. The server ends the
+// connection on a bad header and fails only the call of a bad body; the
+// client, as net/rpc does with any codec, ends the connection on either.
 var errBadMessage = errors.New("cluster: malformed message")
 
 // wireMessage is a body the codec can carry.
@@ -51,14 +52,14 @@ func newCodec(conn io.ReadWriteCloser) codec {
 	return codec{conn: conn, r: bufio.NewReader(conn)}
 }
 
-// readFrame reads the next frame into c.frame.
+// readFrame reads the next frame into c.frame. An error of the connection
+// itself, such as io.EOF between frames or io.ErrUnexpectedEOF inside one,
+// is returned as it is, so that net/rpc tells a closed connection from a
+// bad message.
 func (c *codec) readFrame() error {
-	size, err := binary.ReadUvarint(c.r)
+	size, err := c.readLength()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return io.EOF
-		}
-		return fmt.Errorf("%w: %w", errBadMessage, err)
+		return err
 	}
 	if size > maxMessage {
 		return fmt.Errorf("%w: %d bytes announced, the limit is %d", errMessageTooLarge, size, maxMessage)
@@ -68,10 +69,31 @@ func (c *codec) readFrame() error {
 	}
 	c.frame = c.frame[:size]
 	if _, err := io.ReadFull(c.r, c.frame); err != nil {
-		return fmt.Errorf("%w: %w", errBadMessage, io.ErrUnexpectedEOF)
+		return err
 	}
 	c.body = decoder{buf: c.frame}
 	return nil
+}
+
+// readLength reads a frame's length prefix, an unsigned varint.
+func (c *codec) readLength() (uint64, error) {
+	var size uint64
+	for i := range binary.MaxVarintLen64 {
+		b, err := c.r.ReadByte()
+		switch {
+		case err == io.EOF && i > 0:
+			return 0, io.ErrUnexpectedEOF
+		case err != nil:
+			return 0, err
+		case i == binary.MaxVarintLen64-1 && b > 1:
+			return 0, fmt.Errorf("%w: length prefix over 64 bits", errMessageTooLarge)
+		}
+		size |= uint64(b&0x7f) << (7 * i)
+		if b < 0x80 {
+			return size, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: length prefix over 64 bits", errMessageTooLarge)
 }
 
 // readBody decodes the rest of the current frame into body, which may be nil

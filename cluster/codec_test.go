@@ -116,7 +116,9 @@ func TestCodecRejectsBadFrames(t *testing.T) {
 	}{
 		{"too large", binary.AppendUvarint(nil, maxMessage+1), errMessageTooLarge},
 		{"far too large", binary.AppendUvarint(nil, 1<<62), errMessageTooLarge},
-		{"cut short", frame(append(header, good...))[:10], errBadMessage},
+		{"cut short", frame(append(header, good...))[:10], io.ErrUnexpectedEOF},
+		{"length cut short", []byte{0x80}, io.ErrUnexpectedEOF},
+		{"length over 64 bits", bytes.Repeat([]byte{0xff}, 11), errMessageTooLarge},
 		{"body cut short", frame(append(header, good[:len(good)-1]...)), errBadMessage},
 		{"bytes left over", frame(append(append(header, good...), 0)), errBadMessage},
 		{"bad boolean", frame(append(append(header, good[:len(good)-1]...), 7)), errBadMessage},

@@ -18,6 +18,8 @@ const (
 // no message is delivered: messages sent meanwhile wait in the transport and
 // are delivered when the cluster resumes.
 func (c *Cluster) SetPaused(paused bool) {
+	c.pausing.Lock()
+	defer c.pausing.Unlock()
 	if c.clock.Paused() == paused {
 		return
 	}
@@ -106,6 +108,8 @@ func (c *Cluster) SplitVote(a, b int) error {
 	// A candidate's vote requests leave at once, so b would hear a's request
 	// and follow a before its own election starts. Holding every message for
 	// the instant both take to start puts them in the same term.
+	c.pausing.Lock()
+	defer c.pausing.Unlock()
 	if !c.clock.Paused() {
 		c.clock.SetPaused(true)
 		defer c.clock.SetPaused(false)

@@ -268,3 +268,31 @@ func (tc *testCluster) voteAnswers(since uint64, voter, candidate int) []Event {
 }
 
 func itoa(n int) string { return raft.NodeName(n)[1:] }
+
+func TestPauseDuringSplitVoteHolds(t *testing.T) {
+	tc := startCluster(t, testConfig(t, 5))
+	leader, _ := tc.waitStableLeader()
+	a, b := leader%5+1, (leader+1)%5+1
+	events, cancel := tc.Subscribe()
+	defer cancel()
+	paused := make(chan struct{})
+	go func() {
+		defer close(paused)
+		for e := range events {
+			if e.Kind == EventRaft && e.Node == a && e.Raft.Kind == raft.EventElectionStarted {
+				tc.SetPaused(true) // the user pauses while the split vote holds the messages
+				return
+			}
+		}
+	}()
+	must(t, tc.SplitVote(a, b))
+	select {
+	case <-paused:
+	case <-time.After(waitTimeout):
+		t.Fatalf("n%d started no election within %v", a, waitTimeout)
+	}
+	if !tc.Snapshot().Paused {
+		t.Errorf("the cluster runs after a pause asked for during a split vote")
+	}
+	tc.SetPaused(false)
+}

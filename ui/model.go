@@ -299,7 +299,9 @@ func (m Model) handleOpDone(msg opDoneMsg) (tea.Model, tea.Cmd) {
 	case m.mode == modeIdle:
 		m.status = statusLine{statusInfo, msg.done}
 	}
-	return m, m.retick()
+	// retick changes m, so it runs before m is returned.
+	cmd := m.retick()
+	return m, cmd
 }
 
 // start shows the operation as under way and runs it in a command.
