@@ -159,7 +159,7 @@ func play(opts options, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "raftplay stopped; the state files are in %s.\n", opts.Dir)
-	fmt.Fprintf(stdout, "Run raftplay --dir %s to start from them again.\n", opts.Dir)
+	fmt.Fprintf(stdout, "Run raftplay --dir %s --nodes %d to start from them again.\n", opts.Dir, opts.Nodes)
 	return err
 }
 
@@ -346,6 +346,19 @@ func settingSource(c cluster.Config) string {
 	return ""
 }
 
+// lastStateFile returns the highest node id with a state file in dir, or 0.
+// A folder used by a larger cluster holds votes for nodes a smaller one does
+// not have, which would read as damaged files.
+func lastStateFile(dir string) int {
+	last := 0
+	for id := 1; id <= cluster.MaxNodes; id++ {
+		if _, err := os.Stat(cluster.StatePath(dir, id)); err == nil {
+			last = id
+		}
+	}
+	return last
+}
+
 // finishOptions checks the options and fills in the defaults that depend on others.
 func finishOptions(opts options) (options, error) {
 	if opts.Nodes < 1 || opts.Nodes > maxScreenNodes {
@@ -374,6 +387,11 @@ func finishOptions(opts options) (options, error) {
 	}
 	if err != nil {
 		return opts, usageErrorf("creating state folder failed: %v; choose another with --dir", err)
+	}
+	if last := lastStateFile(opts.Dir); last > opts.Nodes {
+		return opts, usageErrorf("state folder %s holds the state files of a cluster of at least %d nodes "+
+			"(up to %s), and %d nodes were asked for; run with --nodes %d, or choose another folder with --dir",
+			opts.Dir, last, filepath.Base(cluster.StatePath(opts.Dir, last)), opts.Nodes, last)
 	}
 	if opts.logPath == "" {
 		opts.logPath = filepath.Join(opts.Dir, "raftplay.log")

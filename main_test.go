@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
+
+	"github.com/raftplay/raftplay/cluster"
 )
 
 func TestBadFlagsExitWithUsage(t *testing.T) {
@@ -56,6 +58,25 @@ func TestBadFlagsExitWithUsage(t *testing.T) {
 				t.Errorf("message has %d lines, want 1: %q", n, stderr.String())
 			}
 		})
+	}
+}
+
+func TestLargerClusterFolderRejected(t *testing.T) {
+	dir := t.TempDir()
+	for id := 1; id <= 5; id++ {
+		if err := os.WriteFile(cluster.StatePath(dir, id), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--dir", dir, "--nodes", "3"}, &stdout, &stderr)
+	if code != exitUsage {
+		t.Errorf("exit code %d, want %d", code, exitUsage)
+	}
+	want := "holds the state files of a cluster of at least 5 nodes (up to node5.state), " +
+		"and 3 nodes were asked for; run with --nodes 5"
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("message %q does not contain %q", stderr.String(), want)
 	}
 }
 
