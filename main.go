@@ -329,21 +329,12 @@ func applyScript(opts *options, target string, set map[string]bool) error {
 	return nil
 }
 
-// settingSource names the flag and the config-file key of the first timing
-// setting that c's validation rejects, in the order it checks them, or ""
-// when the error is about something else.
-func settingSource(c cluster.Config) string {
-	switch {
-	case c.ElectionTimeoutMin < cluster.MinElectionTimeout || c.ElectionTimeoutMin > cluster.MaxElectionTimeout:
-		return "--election-min or election_timeout_min in a config file"
-	case c.ElectionTimeoutMax > cluster.MaxElectionTimeout || c.ElectionTimeoutMax <= c.ElectionTimeoutMin:
-		return "--election-max or election_timeout_max in a config file"
-	case c.Heartbeat < cluster.MinHeartbeat || c.Heartbeat >= c.ElectionTimeoutMin:
-		return "--heartbeat or heartbeat in a config file"
-	case !(c.Slowdown >= 1 && c.Slowdown <= 1000):
-		return "--slow or slowdown in a config file"
-	}
-	return ""
+// settingFlags maps each timing setting's configuration-file key to its flag.
+var settingFlags = map[string]string{
+	"election_timeout_min": "--election-min",
+	"election_timeout_max": "--election-max",
+	"heartbeat":            "--heartbeat",
+	"slowdown":             "--slow",
 }
 
 // lastStateFile returns the highest node id with a state file in dir, or 0.
@@ -374,8 +365,9 @@ func finishOptions(opts options) (options, error) {
 		check.Dir = os.TempDir() // the folder is created only once the rest is valid
 	}
 	if err := check.Validate(); err != nil {
-		if where := settingSource(check); where != "" {
-			return opts, fmt.Errorf("%w; set it with %s", err, where)
+		var bad *cluster.SettingError
+		if errors.As(err, &bad) {
+			return opts, fmt.Errorf("%w; set it with %s or %s in a config file", err, settingFlags[bad.Setting], bad.Setting)
 		}
 		return opts, err
 	}

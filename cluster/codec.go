@@ -110,26 +110,33 @@ func (c *codec) readBody(body any) error {
 	return c.body.finish()
 }
 
-// writeFrame writes the frame that header appended, followed by body, in one
-// write. A body that is not a wireMessage, such as net/rpc's placeholder in an
-// error reply, is left out.
-func (c *codec) writeFrame(header func([]byte) []byte, body any) error {
-	// The length goes in front of the payload once the payload's size is known:
-	// binary.MaxVarintLen64 bytes are kept for it and the unused ones skipped.
-	const room = binary.MaxVarintLen64
-	b := header(append(c.out[:0], make([]byte, room)...))
+// lengthRoom is the room kept in front of a frame for its length, which is
+// known only once the frame is built. The bytes the length does not need are
+// not sent.
+const lengthRoom = binary.MaxVarintLen64
+
+// beginFrame returns the codec's write buffer, emptied, with room for the
+// length in front, for the header to be appended to.
+func (c *codec) beginFrame() []byte {
+	return append(c.out[:0], make([]byte, lengthRoom)...)
+}
+
+// writeFrame appends body to the frame that beginFrame started, puts the
+// length in front and sends it in one write. A body that is not a
+// wireMessage, such as net/rpc's placeholder in an error reply, is left out.
+func (c *codec) writeFrame(b []byte, body any) error {
 	if msg, ok := body.(wireMessage); ok {
 		b = msg.appendTo(b)
 	}
 	c.out = b
-	size := len(b) - room
+	size := len(b) - lengthRoom
 	if size > maxMessage {
 		return fmt.Errorf("%w: %d bytes to send, the limit is %d", errMessageTooLarge, size, maxMessage)
 	}
-	var prefix [room]byte
+	var prefix [lengthRoom]byte
 	n := binary.PutUvarint(prefix[:], uint64(size))
-	start := room - n
-	copy(b[start:room], prefix[:n])
+	start := lengthRoom - n
+	copy(b[start:lengthRoom], prefix[:n])
 	_, err := c.conn.Write(b[start:])
 	return err
 }
@@ -144,10 +151,8 @@ func newClientCodec(conn io.ReadWriteCloser) *clientCodec {
 }
 
 func (c *clientCodec) WriteRequest(r *rpc.Request, body any) error {
-	return c.writeFrame(func(b []byte) []byte {
-		b = appendString(b, r.ServiceMethod)
-		return binary.AppendUvarint(b, r.Seq)
-	}, body)
+	b := appendString(c.beginFrame(), r.ServiceMethod)
+	return c.writeFrame(binary.AppendUvarint(b, r.Seq), body)
 }
 
 func (c *clientCodec) ReadResponseHeader(r *rpc.Response) error {
@@ -184,11 +189,9 @@ func (c *serverCodec) WriteResponse(r *rpc.Response, body any) error {
 	if r.Error != "" {
 		body = nil
 	}
-	return c.writeFrame(func(b []byte) []byte {
-		b = appendString(b, r.ServiceMethod)
-		b = binary.AppendUvarint(b, r.Seq)
-		return appendString(b, r.Error)
-	}, body)
+	b := appendString(c.beginFrame(), r.ServiceMethod)
+	b = binary.AppendUvarint(b, r.Seq)
+	return c.writeFrame(appendString(b, r.Error), body)
 }
 
 // decoder reads fields from a frame. The first error sticks: later reads

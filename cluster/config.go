@@ -53,6 +53,22 @@ type Config struct {
 // ErrInvalidConfig is wrapped by every error Config.Validate returns.
 var ErrInvalidConfig = errors.New("invalid cluster configuration")
 
+// SettingError is the error Config.Validate returns for a timing setting out
+// of range. Setting is the setting's key in a configuration file, such as
+// "heartbeat", so that a caller can name its own flag for it.
+type SettingError struct {
+	Setting string
+	msg     string
+}
+
+func (e *SettingError) Error() string { return ErrInvalidConfig.Error() + ": " + e.msg }
+
+func (e *SettingError) Unwrap() error { return ErrInvalidConfig }
+
+func invalidSetting(setting, format string, args ...any) error {
+	return &SettingError{Setting: setting, msg: fmt.Sprintf(format, args...)}
+}
+
 // Validate checks the configuration and returns an error naming the first bad
 // value and how to fix it.
 func (c *Config) Validate() error {
@@ -65,19 +81,20 @@ func (c *Config) Validate() error {
 	case c.Dir == "":
 		return fmt.Errorf("%w: missing state folder", ErrInvalidConfig)
 	case c.ElectionTimeoutMin < MinElectionTimeout || c.ElectionTimeoutMin > MaxElectionTimeout:
-		return fmt.Errorf("%w: minimum election timeout %v, use %v to %v",
-			ErrInvalidConfig, c.ElectionTimeoutMin, MinElectionTimeout, MaxElectionTimeout)
+		return invalidSetting("election_timeout_min", "minimum election timeout %v, use %v to %v",
+			c.ElectionTimeoutMin, MinElectionTimeout, MaxElectionTimeout)
 	case c.ElectionTimeoutMax > MaxElectionTimeout:
-		return fmt.Errorf("%w: maximum election timeout %v, use at most %v",
-			ErrInvalidConfig, c.ElectionTimeoutMax, MaxElectionTimeout)
+		return invalidSetting("election_timeout_max", "maximum election timeout %v, use at most %v",
+			c.ElectionTimeoutMax, MaxElectionTimeout)
 	case c.ElectionTimeoutMax <= c.ElectionTimeoutMin:
-		return fmt.Errorf("%w: election timeout range %v to %v, the maximum must be above the minimum",
-			ErrInvalidConfig, c.ElectionTimeoutMin, c.ElectionTimeoutMax)
+		return invalidSetting("election_timeout_max",
+			"election timeout range %v to %v, the maximum must be above the minimum",
+			c.ElectionTimeoutMin, c.ElectionTimeoutMax)
 	case c.Heartbeat < MinHeartbeat || c.Heartbeat >= c.ElectionTimeoutMin:
-		return fmt.Errorf("%w: heartbeat %v, must be at least %v and below the minimum election timeout %v",
-			ErrInvalidConfig, c.Heartbeat, MinHeartbeat, c.ElectionTimeoutMin)
+		return invalidSetting("heartbeat", "heartbeat %v, must be at least %v and below the minimum election timeout %v",
+			c.Heartbeat, MinHeartbeat, c.ElectionTimeoutMin)
 	case !(c.Slowdown >= 1 && c.Slowdown <= 1000):
-		return fmt.Errorf("%w: slowdown %v, use 1 (real time) to 1000", ErrInvalidConfig, c.Slowdown)
+		return invalidSetting("slowdown", "slowdown %v, use 1 (real time) to 1000", c.Slowdown)
 	}
 	seen := make(map[string]int)
 	for i, addr := range c.Addrs {

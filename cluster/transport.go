@@ -215,11 +215,14 @@ func (t *transport) client(to int) (*rpc.Client, error) {
 // markUsed records a call on the connection to peer to, and arms the sweep
 // once the node holds more than keptConns connections.
 func (t *transport) markUsed(to int) {
+	if t.idleAfter <= 0 || len(t.addrs)-1 <= keptConns {
+		return // never more connections than it keeps: no sweep, no need to time them
+	}
 	now := t.clock.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.used[to] = now
-	if t.closed || t.idleAfter <= 0 || len(t.clients) <= keptConns {
+	if t.closed || len(t.clients) <= keptConns {
 		return
 	}
 	if t.sweeper == nil {
