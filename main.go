@@ -338,8 +338,8 @@ var settingFlags = map[string]string{
 }
 
 // lastStateFile returns the highest node id with a state file in dir, or 0.
-// A folder used by a larger cluster holds votes for nodes a smaller one does
-// not have, which would read as damaged files.
+// A folder used by a larger cluster contains votes for nodes a smaller one
+// does not have, which would read as damaged files.
 func lastStateFile(dir string) int {
 	last := 0
 	for id := 1; id <= cluster.MaxNodes; id++ {
@@ -388,7 +388,7 @@ func finishOptions(opts options) (options, error) {
 	if opts.logPath == "" {
 		opts.logPath = filepath.Join(opts.Dir, "raftplay.log")
 	}
-	// The files are written later, the recording only at the end; find out
+	// The files are written later, the recording only at the end, so check
 	// now that they can be.
 	for _, file := range []struct{ path, what, flag string }{
 		{opts.recordPath, "the recording", "--record"},

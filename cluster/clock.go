@@ -223,8 +223,8 @@ func (c *Clock) schedule(t *clockTimer) {
 }
 
 // fire runs t's function if t is armed and its deadline has come. A wall
-// timer can run out just as t is re-armed, paused or stopped; fire then
-// re-arms it for the deadline now in force, or does nothing.
+// timer can run out just as t is re-armed, paused or stopped. In that case
+// fire re-arms it for the deadline now in force, or does nothing.
 func (c *Clock) fire(t *clockTimer) {
 	c.mu.Lock()
 	if _, armed := c.timers[t]; !armed {

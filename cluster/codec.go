@@ -27,9 +27,9 @@ const maxMessage = 64 << 10
 // errMessageTooLarge ends a connection that announced a frame over maxMessage.
 var errMessageTooLarge = errors.New("cluster: message too large")
 
-// errBadMessage reports a frame that does not decode. The server ends the
-// connection on a bad header and fails only the call of a bad body; the
-// client, as net/rpc does with any codec, ends the connection on either.
+// errBadMessage reports a frame that does not decode. The server closes the
+// connection on a bad header and fails only the call of a bad body. The
+// client closes the connection on either, as net/rpc does with any codec.
 var errBadMessage = errors.New("cluster: malformed message")
 
 // wireMessage is a body the codec can carry.
@@ -54,8 +54,8 @@ func newCodec(conn io.ReadWriteCloser) codec {
 
 // readFrame reads the next frame into c.frame. An error of the connection
 // itself, such as io.EOF between frames or io.ErrUnexpectedEOF inside one,
-// is returned as it is, so that net/rpc tells a closed connection from a
-// bad message.
+// is returned as it is, so that net/rpc can distinguish a closed connection
+// from a bad message.
 func (c *codec) readFrame() error {
 	size, err := c.readLength()
 	if err != nil {
@@ -143,7 +143,7 @@ func (c *codec) writeFrame(b []byte, body any) error {
 
 func (c *codec) Close() error { return c.conn.Close() }
 
-// clientCodec is the calling end. It implements rpc.ClientCodec.
+// clientCodec is the client end of a connection. It implements rpc.ClientCodec.
 type clientCodec struct{ codec }
 
 func newClientCodec(conn io.ReadWriteCloser) *clientCodec {
@@ -167,7 +167,7 @@ func (c *clientCodec) ReadResponseHeader(r *rpc.Response) error {
 
 func (c *clientCodec) ReadResponseBody(body any) error { return c.readBody(body) }
 
-// serverCodec is the answering end. It implements rpc.ServerCodec.
+// serverCodec is the server end of a connection. It implements rpc.ServerCodec.
 type serverCodec struct{ codec }
 
 func newServerCodec(conn io.ReadWriteCloser) *serverCodec {

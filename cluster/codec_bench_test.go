@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// echoService answers heartbeats at once, with no other work.
+// echoService replies to heartbeats at once, with no other work.
 type echoService struct{}
 
 func (echoService) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse) error {
@@ -17,10 +17,10 @@ func (echoService) AppendEntries(req *HeartbeatRequest, resp *HeartbeatResponse)
 	return nil
 }
 
-// BenchmarkLoopbackHeartbeats measures what the messages of an idle 5-node
-// cluster cost with the nodes' codec and nothing else: every 50 ms, one round
-// of 4 concurrent net/rpc heartbeat calls over loopback TCP, one connection
-// per peer, to servers in the same process. Each op is one round, so
+// BenchmarkLoopbackHeartbeats measures the cost of an idle 5-node cluster's
+// messages with the nodes' codec and no Raft code. Every 50 ms it makes one
+// round of 4 concurrent net/rpc heartbeat calls over loopback TCP, one
+// connection per peer, to servers in the same process. Each op is one round, so
 // -benchtime 400x runs for 20 s. It reports the processor time of the whole
 // process, from getrusage, as a percentage of one core.
 func BenchmarkLoopbackHeartbeats(b *testing.B) {

@@ -95,10 +95,10 @@ func (c *Cluster) SplitVote(a, b int) error {
 		if err != nil {
 			return err
 		}
-		// A frozen node's timer stands still, so it cannot time out with the
-		// other one. A leader is let through, as a scenario written for one
-		// leader may replay under another: it does not campaign, and the
-		// other node's election goes on alone.
+		// A frozen node's timer does not run, so it cannot time out with the
+		// other one. A leader is let through, because a scenario written for
+		// one leader may replay under another. The leader does not campaign,
+		// and the other node's election goes on alone.
 		if c.clock.Frozen(id) {
 			return fmt.Errorf("split vote n%d and n%d: n%d: %w; thaw it first", a, b, id, ErrFrozen)
 		}

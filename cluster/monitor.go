@@ -15,7 +15,7 @@ import (
 //  2. a node's term never decreases;
 //  3. a node votes at most once per term;
 //  4. every leader received votes from a majority of distinct nodes in its term;
-//  5. every term and vote a node answers with or leads with is in its state
+//  5. every term and vote a node replies with or leads with is in its state
 //     file when the message leaves, and a candidate's own vote is saved when
 //     it wins (checked by the transport, the service and checkWin, which
 //     report through persistViolation). A candidate's vote requests may leave

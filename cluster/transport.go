@@ -33,8 +33,8 @@ type transport struct {
 	stop   chan struct{}            // closed by close
 	wg     sync.WaitGroup
 
-	// idleAfter is how long, in cluster time, a connection may go unused
-	// before it may be closed; see sweepIdle.
+	// idleAfter is the cluster time a connection may go unused before
+	// sweepIdle may close it.
 	idleAfter time.Duration
 
 	mu      sync.Mutex
@@ -44,10 +44,10 @@ type transport struct {
 	closed  bool                // guarded by mu
 }
 
-// keptConns is how many connections a node keeps to its peers however long
-// they sit unused. A leader uses one to every peer at each heartbeat, and a
-// small cluster never has more; a node of a large one that campaigned has one
-// to every peer, which would take every peer's file descriptors without it.
+// keptConns is the number of peer connections a node keeps however long they
+// are unused. A leader uses one to every peer at each heartbeat, and a small
+// cluster never has more. In a large cluster, every node that campaigned
+// would otherwise keep one to every peer and use up the file descriptors.
 const keptConns = 16
 
 func newTransport(from int, addrs []string, l *links, clock *Clock, saved *savedState,
@@ -60,7 +60,7 @@ func newTransport(from int, addrs []string, l *links, clock *Clock, saved *saved
 // RequestVote implements raft.Transport.
 func (t *transport) RequestVote(to int, args *raft.RequestVoteArgs, reply *raft.RequestVoteReply) <-chan error {
 	// A vote request may leave while the candidate's own write of its term
-	// and vote is still under way; the cluster checks that write when the
+	// and vote is still under way. The cluster checks that write when the
 	// candidate wins instead (see checkWin).
 	req := &VoteRequest{Token: t.token, From: t.from, To: to, Args: *args}
 	resp := &VoteResponse{}

@@ -21,8 +21,8 @@ type MessageCounts struct {
 	Heartbeats uint64 // heartbeats received from a leader of the node's current term
 }
 
-// message is what a Contact says, kept unworded: a node hears from its peers
-// dozens of times a second, and only a Status needs the words.
+// message is the content of a Contact, kept as fields rather than text. A node
+// hears from its peers dozens of times a second, and only a Status needs text.
 type message struct {
 	kind    messageKind
 	term    uint64

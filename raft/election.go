@@ -111,15 +111,15 @@ func (n *Node) resetElectionTimer(reason ResetReason) {
 	}
 }
 
-// startElection makes the node a candidate in a new term: it votes for itself
-// and asks every peer for its vote, in parallel with saving the new term and
-// vote. Sending before the write has finished shortens the time in which
-// another node's timer can run out too and split the vote, and it is safe:
-// the node counts no reply, its own vote included, until the write is done,
-// because replies wait for mu, which the write holds. A request carries
-// nothing the node has promised: a voter that adopts the term from it saves
-// that term itself. Figure 2 asks for the save before the node answers an
-// RPC, which still holds.
+// startElection makes the node a candidate in a new term. It votes for itself
+// and requests every peer's vote while it saves the new term and vote.
+// Sending before the write has finished shortens the time in which another
+// node's timer can run out too and split the vote. It is safe because the
+// node counts no reply, its own vote included, until the write is done:
+// replies wait for mu, which the write holds. A request carries nothing the
+// node has promised, and a voter that adopts the term from it saves that term
+// itself. Figure 2 requires the save before the node responds to an RPC,
+// which still holds.
 //
 // It reports false if the new term could not be saved. The node then stays as
 // it was, ignores the replies to the requests already sent and tries again at

@@ -272,8 +272,8 @@ func TestRepliesIgnoredAfterFailedOwnSave(t *testing.T) {
 		t.Fatalf("Campaign() with failing saves = true, want false")
 	}
 	waitFor(t, func() bool { return len(s.transport.voteCalls()) == 2 }, "both vote requests to leave")
-	// The voters answer in the candidate's own term, as if they had not
-	// moved on: the replies belong to an election that never started.
+	// The voters reply in the candidate's own term, as if they had not
+	// moved on. The replies belong to an election that never started.
 	for _, call := range s.transport.voteCalls() {
 		call.respond(RequestVoteReply{Term: 2, VoteGranted: true, Reason: ReasonGranted, VotedFor: 1})
 	}

@@ -49,10 +49,9 @@ func (p *cardsPanel) setSize(l layout, st *styles, talk bool) {
 	p.frozenFrame = newCardFrame(st.cardFrozen, p.inner, p.lines, padding)
 }
 
-// cardFrame is a card's border and padding, drawn once per layout: framing a
-// card is then a concatenation per line, where letting Lip Gloss frame it
-// measured every line several times over, which took most of a frame's time
-// with 25 cards.
+// cardFrame is a card's border and padding, drawn once per layout, so that
+// framing a card is one concatenation per line. A Lip Gloss border measured
+// every line several times, which took most of a 25-card frame's time.
 type cardFrame struct {
 	top, bottom string
 	left, right string // the side borders, with the padding inside them

@@ -24,8 +24,8 @@ const (
 	maxEventBatch = 64
 )
 
-// tickMsg carries the snapshot taken by the periodic tick. chain tells the
-// current series of ticks from one replaced by an operation.
+// tickMsg carries the snapshot taken by the periodic tick. chain distinguishes
+// the current series of ticks from one that an operation replaced.
 type tickMsg struct {
 	snap  cluster.Snapshot
 	chain uint64

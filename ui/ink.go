@@ -7,10 +7,10 @@ import (
 )
 
 // ink is a style that only colors text: foreground, background, bold,
-// reverse. Painting one line with it is its opening and closing escape codes
-// around the text, worked out once when the styles are built; Lip Gloss would
-// parse, measure and align the text again on every call, and the cards and
-// node lines paint dozens of short pieces each frame.
+// reverse. It paints a line by putting the style's opening and closing escape
+// codes around it, worked out once when the styles are built. Lip Gloss would
+// parse, measure and align the text on every call, and the cards and node
+// lines paint dozens of short pieces each frame.
 type ink struct {
 	style      lipgloss.Style
 	open, shut string

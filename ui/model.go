@@ -271,7 +271,7 @@ func (m Model) handleEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 // observe passes e to every panel that keeps a history.
 func (m *Model) observe(e cluster.Event) {
 	// A node stamps its events on its own view of the clock, which lags the
-	// cluster's by the time the node spent frozen; the cluster's stamp puts
+	// cluster's by the time the node spent frozen. The cluster's stamp puts
 	// every node's events on one time line.
 	if e.Kind == cluster.EventRaft {
 		e.Raft.Time = e.Time
@@ -313,10 +313,10 @@ func (m Model) start(op operation) (tea.Model, tea.Cmd) {
 // applySnapshot shows s, unless it is older than the snapshot shown: a tick that
 // began before an operation may finish after it.
 //
-// Most snapshots change only what the panels draw from them, so the layout
-// and the wrapped feed, which cost more than the rest of a tick, are worked
-// out again only when the node count, the banner, the selection or the full
-// help may have changed them. The key bindings follow every snapshot.
+// The layout and the wrapped feed cost more than the rest of a tick, and most
+// snapshots cannot change them. They are worked out again only when the node
+// count, the banner, the selection or the full help may have changed. The key
+// bindings follow every snapshot.
 func (m *Model) applySnapshot(s cluster.Snapshot) {
 	if s.Time.Before(m.snap.Time) {
 		return
@@ -338,7 +338,7 @@ func (m *Model) applySnapshot(s cluster.Snapshot) {
 	m.sync()
 }
 
-// layoutInputs is what the layout and the feed take from a snapshot.
+// layoutInputs holds the parts of a snapshot that the layout and the feed depend on.
 type layoutInputs struct {
 	nodes, selected int
 	banner          bool

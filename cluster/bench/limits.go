@@ -6,10 +6,11 @@ import (
 )
 
 // maxOpenFiles returns how many files a cluster of n nodes in this process
-// may hold open at once. A node that campaigns dials every other node, so if
-// every node campaigns before its unused connections are closed (four maximum
-// election timeouts later, down to 16 a node), each pair has a TCP connection
-// each way, with both ends in this process. Each node also has a listener.
+// may hold open at once. A node that campaigns dials every other node. A node
+// closes its unused connections, down to 16, four maximum election timeouts
+// later. If every node campaigns within that time, each pair has a TCP
+// connection each way, with both ends in this process. Each node also has a
+// listener.
 func maxOpenFiles(n int) uint64 {
 	return uint64(2*n*(n-1) + n)
 }
