@@ -9,10 +9,17 @@ import (
 )
 
 const (
-	// fastestTick is the shortest time, in wall time, between two snapshots:
-	// ten redraws a second, the rate at which a countdown at real speed still
-	// reads as moving.
-	fastestTick = 100 * time.Millisecond
+	// electionTick is the shortest time, in wall time, between two
+	// snapshots while a running node follows no leader, as during an
+	// election: ten redraws a second, the rate at which a countdown at real
+	// speed still reads as moving.
+	electionTick = 100 * time.Millisecond
+
+	// steadyTick is the shortest time between two snapshots while every
+	// running node with a countdown follows a leader. Each heartbeat restarts
+	// those countdowns, so their bars show only that heartbeats arrive, and
+	// five redraws a second show that as well as ten.
+	steadyTick = 200 * time.Millisecond
 
 	// idleTick is the time between two snapshots when no countdown runs, as
 	// while the cluster is paused. The message rates and the state file read
@@ -29,6 +36,7 @@ const (
 type tickMsg struct {
 	snap  cluster.Snapshot
 	chain uint64
+	read  *stateRead // the inspected state file, when the tick was asked to read it
 }
 
 // eventsMsg carries events read from the cluster's channel. closed is set once
@@ -55,10 +63,23 @@ type operation struct {
 	run    func() (string, error)
 }
 
-// tick takes a snapshot after the given wall time.
-func tick(c Cluster, after time.Duration, chain uint64) tea.Cmd {
+// inspectFile names the state file a tick reads along with its snapshot.
+type inspectFile struct {
+	node int
+	path string
+}
+
+// tick takes a snapshot after the given wall time, and reads file too unless
+// it is nil. A read that comes with a snapshot costs no update or frame of its
+// own.
+func tick(c Cluster, after time.Duration, chain uint64, file *inspectFile) tea.Cmd {
 	return tea.Tick(after, func(time.Time) tea.Msg {
-		return tickMsg{snap: c.Snapshot(), chain: chain}
+		msg := tickMsg{snap: c.Snapshot(), chain: chain}
+		if file != nil {
+			r := readStateFile(file.node, file.path)
+			msg.read = &r
+		}
+		return msg
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/viewport"
@@ -28,12 +29,33 @@ type feedScroll struct {
 	filter    int  // the only node whose entries show, or raft.None for all
 	beats     bool // heartbeat lines are listed
 	talk      bool // talk mode, which lists no heartbeats
+
+	gen  uint64    // which wrapping vp holds, unique across models
+	body *feedBody // the lines last drawn under the title, shared by copies
+}
+
+// feedGen numbers the feed's wrappings, so that a drawn body is never taken
+// for another wrapping's, even one made in a copy of the model.
+var feedGen atomic.Uint64
+
+// feedBody keeps the feed's lines under the title from one frame to the next,
+// because drawing them measures every line again. Only a new wrapping, a
+// scroll or a new size changes them.
+type feedBody struct {
+	key   feedBodyKey
+	block string
+}
+
+type feedBodyKey struct {
+	gen                   uint64
+	offset, width, height int
 }
 
 func newFeed() feed {
 	f := feed{}
 	f.scroll.vp = viewport.New()
 	f.scroll.following = true
+	f.scroll.body = &feedBody{}
 	return f
 }
 
@@ -55,6 +77,7 @@ func (f *feed) render(st *styles, origin time.Time, width, height int) {
 	lines, seqs := f.wrap(st, origin, width)
 	s.vp.SetContentLines(lines)
 	s.lineSeqs = seqs
+	s.gen = feedGen.Add(1)
 	if s.following {
 		s.vp.GotoBottom()
 		return
@@ -137,13 +160,29 @@ func (s *feedScroll) settle() {
 
 // view draws the title over the wrapped entries.
 func (f feed) view(st *styles, width, height int) string {
-	lines := []string{f.title(st, width)}
-	if len(f.scroll.lineSeqs) == 0 {
-		lines = append(lines, st.dim.Render("none yet"))
-	} else {
-		lines = append(lines, strings.Split(f.scroll.vp.View(), "\n")...)
+	title := f.title(st, width)
+	if height < 2 {
+		return fitBlock([]string{title}, width, height)
 	}
-	return fitBlock(lines, width, height)
+	return fitBlock([]string{title}, width, 1) + "\n" + f.scroll.bodyView(st, width, height-1)
+}
+
+// bodyView draws the wrapped entries in view, or keeps the block drawn last
+// if nothing it shows has changed since.
+func (s feedScroll) bodyView(st *styles, width, height int) string {
+	key := feedBodyKey{gen: s.gen, offset: s.vp.YOffset(), width: width, height: height}
+	if s.body != nil && s.body.key == key && s.gen != 0 {
+		return s.body.block
+	}
+	lines := []string{st.dim.Render("none yet")}
+	if len(s.lineSeqs) > 0 {
+		lines = strings.Split(s.vp.View(), "\n")
+	}
+	block := fitBlock(lines, width, height)
+	if s.body != nil {
+		*s.body = feedBody{key: key, block: block}
+	}
+	return block
 }
 
 // title names the feed and its filter, reports whether it follows new events,

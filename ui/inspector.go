@@ -34,6 +34,7 @@ type stateRead struct {
 	err     error     // nil when the file verified
 	missing bool      // there is no file, as before the first write
 	modTime time.Time // the file's modification time, on the wall clock
+	started time.Time // wall time the read began
 }
 
 // stateReadMsg carries a finished read of a state file.
@@ -41,17 +42,20 @@ type stateReadMsg stateRead
 
 // readState reads and verifies node id's state file off the UI goroutine.
 func readState(id int, path string) tea.Cmd {
-	return func() tea.Msg {
-		r := stateRead{node: id, path: path}
-		if info, err := os.Stat(path); err == nil {
-			r.modTime = info.ModTime()
-		}
-		r.file, r.err = raft.ReadStateFile(path)
-		if errors.Is(r.err, fs.ErrNotExist) {
-			r.missing, r.err = true, nil
-		}
-		return stateReadMsg(r)
+	return func() tea.Msg { return stateReadMsg(readStateFile(id, path)) }
+}
+
+// readStateFile reads and verifies node id's state file.
+func readStateFile(id int, path string) stateRead {
+	r := stateRead{node: id, path: path, started: time.Now()}
+	if info, err := os.Stat(path); err == nil {
+		r.modTime = info.ModTime()
 	}
+	r.file, r.err = raft.ReadStateFile(path)
+	if errors.Is(r.err, fs.ErrNotExist) {
+		r.missing, r.err = true, nil
+	}
+	return r
 }
 
 // inspector shows the selected node's state file as it is on disk, next to
@@ -59,7 +63,17 @@ func readState(id int, path string) tea.Cmd {
 type inspector struct {
 	read     stateRead // the last read, of whichever node was selected then
 	reading  bool      // a read is under way
-	lastRead time.Time // wall time the last read started
+	lastRead time.Time // wall time the last read started, or a tick will start it
+}
+
+// take shows read r, unless the inspector already shows a newer read of the
+// selected node: a read that rode on a tick can finish after one that a new
+// selection started.
+func (in *inspector) take(r stateRead, selected int) {
+	if in.read.node == selected && (r.node != selected || r.started.Before(in.read.started)) {
+		return
+	}
+	in.read = r
 }
 
 // due reports whether the file of node id should be read again now.

@@ -132,7 +132,7 @@ func New(c Cluster, events <-chan cluster.Event, opts ...Options) Model {
 	if len(opts) > 0 {
 		m.opts = opts[len(opts)-1]
 	}
-	m.tickEvery = fastestTick
+	m.tickEvery = electionTick
 	m.presenter = newPresenter(m.opts.Script)
 	m.talk = m.opts.Talk || m.presenter.on()
 	first := c.Snapshot()
@@ -146,7 +146,7 @@ func New(c Cluster, events <-chan cluster.Event, opts ...Options) Model {
 // Init starts the snapshot tick and the event reader, and asks the terminal
 // for its background color.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tick(m.cluster, m.tickEvery, m.tickChain), tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{tick(m.cluster, m.tickEvery, m.tickChain, nil), tea.RequestBackgroundColor}
 	if m.events != nil {
 		cmds = append(cmds, readEvents(m.events))
 	}
@@ -198,6 +198,9 @@ func (m Model) handleResize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
 // further tick.
 func (m Model) handleTick(msg tickMsg) (tea.Model, tea.Cmd) {
 	m.applySnapshot(msg.snap)
+	if msg.read != nil {
+		m.inspector.take(*msg.read, m.selected)
+	}
 	m.rates.observe(m.snap)
 	if m.feed.countBeats(m.snap, m.feed.scroll.beats && !m.talk) {
 		m.renderFeed()
@@ -207,7 +210,7 @@ func (m Model) handleTick(msg tickMsg) (tea.Model, tea.Cmd) {
 		return m, inspect
 	}
 	m.tickEvery = m.tickDelay()
-	return m, tea.Batch(tick(m.cluster, m.tickEvery, m.tickChain), inspect)
+	return m, tea.Batch(tick(m.cluster, m.tickEvery, m.tickChain, m.tickRead(m.tickEvery)), inspect)
 }
 
 // retick replaces the series of ticks with a faster one when the snapshot
@@ -220,19 +223,40 @@ func (m *Model) retick() tea.Cmd {
 	}
 	m.tickChain++
 	m.tickEvery = delay
-	return tick(m.cluster, delay, m.tickChain)
+	return tick(m.cluster, delay, m.tickChain, m.tickRead(delay))
+}
+
+// tickRead returns the selected node's state file for the tick due after the
+// given wall time to read, when the inspector shows it and its last read will
+// be inspectInterval old by then. It returns nil otherwise.
+func (m *Model) tickRead(after time.Duration) *inspectFile {
+	n, ok := m.selectedNode()
+	if !ok || n.StatePath == "" || !m.layout.onScreen(panelInspector) || m.inspector.reading {
+		return nil
+	}
+	at := time.Now().Add(after)
+	if m.inspector.read.node == n.ID && at.Sub(m.inspector.lastRead) < inspectInterval {
+		return nil
+	}
+	m.inspector.lastRead = at
+	return &inspectFile{node: n.ID, path: n.StatePath}
 }
 
 // tickDelay returns how long, in wall time, the countdowns on screen take to
 // change by one cell of their bars: the shortest timeout of a running node
-// with a timer, divided by the bar's width, times the slowdown. It is never
-// below fastestTick, and idleTick when no countdown runs.
+// with a timer, divided by the bar's width, times the slowdown. It is idleTick
+// when no countdown runs, and never more.
+//
+// Countdowns faster than electionTick a cell, as at real speed, cannot be
+// drawn cell by cell. Then the pace is electionTick while a running node
+// follows no leader, and steadyTick while every one follows a leader.
 func (m Model) tickDelay() time.Duration {
 	if m.snap.Paused {
 		return idleTick
 	}
 	width := time.Duration(max(m.barWidth(), 1))
 	var step time.Duration
+	steady := true
 	for _, n := range m.snap.Nodes {
 		if !n.Up || n.Frozen || n.Status.Role == raft.Leader || n.Status.Timeout <= 0 {
 			continue
@@ -240,12 +264,21 @@ func (m Model) tickDelay() time.Duration {
 		if cell := n.Status.Timeout / width; step == 0 || cell < step {
 			step = cell
 		}
+		if n.Status.Role != raft.Follower || n.Status.Leader == raft.None {
+			steady = false
+		}
 	}
 	if step == 0 {
 		return idleTick
 	}
 	wall := time.Duration(float64(step) * max(m.snap.Slowdown, 1))
-	return min(max(wall, fastestTick), idleTick)
+	switch {
+	case wall >= electionTick:
+		return min(wall, idleTick)
+	case steady:
+		return steadyTick
+	}
+	return electionTick
 }
 
 // barWidth returns the width of the countdown bars in the current layout.

@@ -108,7 +108,8 @@ func (m *Model) inspectCmdIfDue() tea.Cmd {
 }
 
 func (m Model) handleStateRead(msg stateReadMsg) (tea.Model, tea.Cmd) {
-	m.inspector.read, m.inspector.reading = stateRead(msg), false
+	m.inspector.reading = false
+	m.inspector.take(stateRead(msg), m.selected)
 	inspect := m.inspectCmdIfDue() // the selection may have moved meanwhile
 	return m, inspect
 }

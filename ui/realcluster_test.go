@@ -135,7 +135,7 @@ func TestFailoverStopwatchMatchesEvents(t *testing.T) {
 		// The poll observes the new leader within a tick of the event that made
 		// it. A snapshot stamps its time before it reads the nodes, so under
 		// load the event may also come a little after that stamp.
-		if diff := f.took - measured[i]; diff > fastestTick || diff < -fastestTick {
+		if diff := f.took - measured[i]; diff > steadyTick || diff < -steadyTick {
 			t.Errorf("failover %d: stopwatch read %v, the event stream %v", i+1, f.took, measured[i])
 		}
 		if f.why == "" || !strings.HasSuffix(f.why, "crashed") {
