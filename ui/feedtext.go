@@ -93,13 +93,37 @@ func nodeList(ids []int, sep string) string {
 	return strings.Join(names, sep)
 }
 
-// tallyText words a candidate's running tally after a voter's reply.
+// tallyText words how the candidate counted a reply: a granted vote's place
+// in its count, as in " → n3's 2nd vote, 3 needed", or its count after a
+// rejection. Replies can arrive in another order than the voters sent them, so
+// the place reads as the order of counting, not as a total that went down.
 func tallyText(e raft.Event, majority int) string {
-	noun := "votes"
+	noun := "vote"
 	if e.PreVote {
-		noun = "pre-votes"
+		noun = "pre-vote"
 	}
-	return fmt.Sprintf(" → %s has %d %s, %d needed", raft.NodeName(e.Node), e.Votes, noun, majority)
+	if e.Granted {
+		return fmt.Sprintf(" → %s's %s %s, %d needed", raft.NodeName(e.Node), ordinal(e.Votes), noun, majority)
+	}
+	if e.Votes != 1 {
+		noun += "s"
+	}
+	return fmt.Sprintf(" → %s still has %d %s, %d needed", raft.NodeName(e.Node), e.Votes, noun, majority)
+}
+
+// ordinal returns n as "1st", "2nd", "3rd", "4th" and so on.
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return fmt.Sprintf("%d%s", n, suffix)
 }
 
 // wonText words a won election with its voters: "n1 won the election for term 3

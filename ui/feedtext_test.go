@@ -1,0 +1,37 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/raftplay/raftplay/raft"
+)
+
+func TestOrdinal(t *testing.T) {
+	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th",
+		12: "12th", 13: "13th", 21: "21st", 22: "22nd", 23: "23rd", 51: "51st", 111: "111th"} {
+		if got := ordinal(n); got != want {
+			t.Errorf("ordinal(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestTallyText(t *testing.T) {
+	tests := []struct {
+		event raft.Event
+		want  string
+	}{
+		{raft.Event{Node: 3, Kind: raft.EventVoteReceived, Granted: true, Votes: 2},
+			" → n3's 2nd vote, 3 needed"},
+		{raft.Event{Node: 3, Kind: raft.EventVoteReceived, Granted: true, Votes: 3, PreVote: true},
+			" → n3's 3rd pre-vote, 3 needed"},
+		{raft.Event{Node: 3, Kind: raft.EventVoteReceived, Votes: 1},
+			" → n3 still has 1 vote, 3 needed"},
+		{raft.Event{Node: 3, Kind: raft.EventVoteReceived, Votes: 2, PreVote: true},
+			" → n3 still has 2 pre-votes, 3 needed"},
+	}
+	for _, tt := range tests {
+		if got := tallyText(tt.event, 3); got != tt.want {
+			t.Errorf("tallyText(%+v) = %q, want %q", tt.event, got, tt.want)
+		}
+	}
+}
