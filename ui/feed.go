@@ -132,7 +132,12 @@ func (f *feed) addRaft(e raft.Event) bool {
 	case raft.EventRoleChanged:
 		return f.addRoleChange(e)
 	case raft.EventPersistFailed:
-		f.pushRaft(e, classFault, e.String())
+		text := e.String()
+		if e.VotedFor == e.Node && f.campaigns[e.Node].term == e.Term && !f.campaigns[e.Node].preVote {
+			// The requests left before the write: voters may still answer.
+			text += "; it drops the election and ignores the replies" + timerReset
+		}
+		f.pushRaft(e, classFault, text)
 	case raft.EventQuorumLost:
 		f.pushRaft(e, classElection, e.String()+timerReset)
 	default:

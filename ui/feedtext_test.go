@@ -3,6 +3,7 @@ package ui
 import (
 	"testing"
 
+	"github.com/raftplay/raftplay/cluster"
 	"github.com/raftplay/raftplay/raft"
 )
 
@@ -33,5 +34,28 @@ func TestTallyText(t *testing.T) {
 		if got := tallyText(tt.event, 3); got != tt.want {
 			t.Errorf("tallyText(%+v) = %q, want %q", tt.event, got, tt.want)
 		}
+	}
+}
+
+func TestFeedFailedCampaignSave(t *testing.T) {
+	f := newFeed()
+	f.nodes, f.quorum = 5, 3
+	for _, e := range []raft.Event{
+		{Node: 2, Kind: raft.EventElectionStarted, Term: 5},
+		{Node: 2, Kind: raft.EventPersistFailed, Term: 5, VotedFor: 2, Err: "disk full"},
+	} {
+		f.add(cluster.Event{Kind: cluster.EventRaft, Node: e.Node, Raft: e})
+	}
+	got := f.entries[len(f.entries)-1].text
+	if want := "n2 failed to save term 5, vote n2: disk full; it drops the election and ignores the replies" +
+		timerReset; got != want {
+		t.Errorf("feed line = %q, want %q", got, want)
+	}
+
+	// A voter's failed save is not a campaign of its own.
+	f.add(cluster.Event{Kind: cluster.EventRaft, Node: 3,
+		Raft: raft.Event{Node: 3, Kind: raft.EventPersistFailed, Term: 5, VotedFor: 2, Err: "disk full"}})
+	if got := f.entries[len(f.entries)-1].text; got != "n3 failed to save term 5, vote n2: disk full" {
+		t.Errorf("voter's feed line = %q", got)
 	}
 }
