@@ -11,10 +11,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -56,6 +59,8 @@ type options struct {
 	logPath    string
 	tracePath  string           // every event as JSON lines, if set
 	recordPath string           // the session as a replayable scenario, if set
+	configPath string           // the configuration file, if one was named
+	madeDir    bool             // Dir is a new temporary folder made for this run
 	talk       bool             // start in talk mode
 	script     *scenario.Script // presenter mode plays it, if set
 }
@@ -63,6 +68,8 @@ type options struct {
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
+		case "help":
+			args = []string{"--help"}
 		case "run":
 			return scenario.Command(args[1:], stdout, stderr)
 		case "scenarios":
@@ -84,22 +91,36 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+		opts.discardDir()
 		fmt.Fprintln(stderr, "raftplay: standard input and output must be a terminal; "+
 			"run it in a terminal window or inside tmux, or use raftplay run SCENARIO for a headless run")
 		return exitFailure
 	}
-	if err := play(opts, stdout); err != nil {
+	if started, err := play(opts, stdout); err != nil {
+		if !started {
+			opts.discardDir()
+		}
 		fmt.Fprintf(stderr, "raftplay: %v\n", err)
 		return exitFailure
 	}
 	return exitOK
 }
 
-// play runs the cluster and the UI until the user quits.
-func play(opts options, stdout io.Writer) error {
+// discardDir removes the state folder if this run created it as a temporary
+// folder. Call it only before the cluster starts, when the folder contains
+// nothing the user needs.
+func (o options) discardDir() {
+	if o.madeDir {
+		os.RemoveAll(o.Dir)
+	}
+}
+
+// play runs the cluster and the UI until the user quits. It reports whether
+// the cluster started.
+func play(opts options, stdout io.Writer) (started bool, err error) {
 	logFile, err := os.OpenFile(opts.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
-		return fmt.Errorf("opening log file failed: %w; choose another with --log", err)
+		return false, fmt.Errorf("opening log file failed: %w; choose another with --log", err)
 	}
 	defer logFile.Close()
 	// net/rpc reports connection errors through the standard logger, which
@@ -112,17 +133,17 @@ func play(opts options, stdout io.Writer) error {
 
 	c, err := cluster.New(opts.Config)
 	if err != nil {
-		return err
+		return false, err
 	}
 	events, cancel := c.Subscribe()
 	defer cancel()
 	stopTrace, err := startTrace(c, opts.tracePath)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := c.Start(); err != nil {
 		stopTrace()
-		return err
+		return false, err
 	}
 
 	var driven ui.Cluster = c
@@ -159,8 +180,34 @@ func play(opts options, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "raftplay stopped; the state files are in %s.\n", opts.Dir)
-	fmt.Fprintf(stdout, "Run raftplay --dir %s --nodes %d to start from them again.\n", opts.Dir, opts.Nodes)
-	return err
+	fmt.Fprintf(stdout, "Run %s to start from them again.\n", restartCommand(opts))
+	return true, err
+}
+
+// restartCommand returns the command line that starts a cluster from the
+// state files this run left: the same folder, and the same configuration file
+// or number of nodes.
+func restartCommand(opts options) string {
+	words := []string{"raftplay"}
+	if opts.configPath != "" {
+		words = append(words, "--config", shellQuote(opts.configPath))
+	}
+	words = append(words, "--dir", shellQuote(opts.Dir))
+	if opts.configPath == "" {
+		words = append(words, "--nodes", strconv.Itoa(opts.Nodes))
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote returns s as one word of a POSIX shell command.
+func shellQuote(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // startTrace writes every event of c to the file at path as JSON lines, if
@@ -204,17 +251,18 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 			usage(fs, stdout)
 			return opts, err
 		}
-		return opts, usageErrorf("%v; run raftplay --help for the flags", err)
+		return opts, usageErrorf("%v%s; run raftplay --help for the flags", err, flagHint(fs, err))
 	}
 	if fs.NArg() > 0 {
-		return opts, usageErrorf("unexpected argument %q; raftplay takes only flags, see raftplay --help",
-			fs.Arg(0))
+		return opts, usageErrorf("unexpected argument %q; raftplay takes flags, or one of the commands "+
+			"run, scenarios and bench first; see raftplay --help", fs.Arg(0))
 	}
 
 	// Files fill in only what no flag set.
 	set := make(map[string]bool)
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if configPath != "" {
+		opts.configPath = configPath
 		if err := applyFile(&opts, configPath, set); err != nil {
 			return opts, err
 		}
@@ -225,6 +273,22 @@ func parseOptions(args []string, stdout io.Writer) (options, error) {
 		}
 	}
 	return finishOptions(opts)
+}
+
+// flagHint returns what the flag named in a parse error expects, as in
+// " (--nodes: number of nodes, 1 to 25)", or "" if err names no flag.
+func flagHint(fs *flag.FlagSet, err error) string {
+	_, rest, found := strings.Cut(err.Error(), " for flag -")
+	if !found {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, ":")
+	f := fs.Lookup(name)
+	if f == nil {
+		return ""
+	}
+	what, _, _ := strings.Cut(f.Usage, "\n")
+	return fmt.Sprintf(" (--%s: %s)", name, what)
 }
 
 // defineFlags declares every flag of the UI command on fs.
@@ -243,7 +307,7 @@ func defineFlags(fs *flag.FlagSet, opts *options, configPath, scriptTarget *stri
 		"start with PreVote on: nodes ask for pre-votes before raising their term")
 	fs.BoolVar(&opts.CheckQuorum, "checkquorum", false,
 		"start with CheckQuorum on: leaders without a majority step down, followers stick to a live leader")
-	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts (default: a new random seed)")
+	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts, a whole number; 0 picks a new one")
 	fs.StringVar(configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
 	fs.StringVar(scriptTarget, "script", "",
 		"presenter mode: play this scenario file or built-in scenario a step per key press")
@@ -260,6 +324,10 @@ func applyFile(opts *options, path string, set map[string]bool) error {
 	f, err := cluster.ReadFile(path)
 	if err != nil {
 		return usageErrorf("%v", err)
+	}
+	if len(f.Nodes) > maxScreenNodes {
+		return usageErrorf("%s lists %d nodes, and raftplay runs at most %d; remove %d from its nodes list",
+			path, len(f.Nodes), maxScreenNodes, len(f.Nodes)-maxScreenNodes)
 	}
 	if len(f.Nodes) > 0 {
 		if set["nodes"] && opts.Nodes != len(f.Nodes) {
@@ -367,6 +435,11 @@ func finishOptions(opts options) (options, error) {
 	if err := check.Validate(); err != nil {
 		var bad *cluster.SettingError
 		if errors.As(err, &bad) {
+			if bad.Setting == "election_timeout_max" && check.ElectionTimeoutMax <= check.ElectionTimeoutMin {
+				// Either end of the range may be the one to change.
+				return opts, fmt.Errorf("%w; set them with --election-min and --election-max, "+
+					"or election_timeout_min and election_timeout_max in a config file", err)
+			}
 			return opts, fmt.Errorf("%w; set it with %s or %s in a config file", err, settingFlags[bad.Setting], bad.Setting)
 		}
 		return opts, err
@@ -374,12 +447,23 @@ func finishOptions(opts options) (options, error) {
 	var err error
 	if opts.Dir == "" {
 		opts.Dir, err = os.MkdirTemp("", "raftplay-")
+		opts.madeDir = err == nil
 	} else {
 		err = os.MkdirAll(opts.Dir, 0o700)
 	}
 	if err != nil {
 		return opts, usageErrorf("creating state folder failed: %v; choose another with --dir", err)
 	}
+	opts, err = checkFiles(opts)
+	if err != nil {
+		opts.discardDir()
+	}
+	return opts, err
+}
+
+// checkFiles checks that the state folder suits the cluster and that the files
+// named by flags can be written.
+func checkFiles(opts options) (options, error) {
 	if last := lastStateFile(opts.Dir); last > opts.Nodes {
 		return opts, usageErrorf("state folder %s holds the state files of a cluster of at least %d nodes "+
 			"(up to %s), and %d nodes were asked for; run with --nodes %d, or choose another folder with --dir",
@@ -389,7 +473,8 @@ func finishOptions(opts options) (options, error) {
 		opts.logPath = filepath.Join(opts.Dir, "raftplay.log")
 	}
 	// The files are written later, the recording only at the end, so check
-	// now that they can be.
+	// now that they can be. A file made only for the check is removed again,
+	// so that a run that stops early leaves nothing behind.
 	for _, file := range []struct{ path, what, flag string }{
 		{opts.recordPath, "the recording", "--record"},
 		{opts.tracePath, "the trace", "--trace"},
@@ -398,11 +483,15 @@ func finishOptions(opts options) (options, error) {
 		if file.path == "" {
 			continue
 		}
+		_, statErr := os.Lstat(file.path)
 		f, err := os.OpenFile(file.path, os.O_CREATE|os.O_WRONLY, 0o600)
 		if err != nil {
 			return opts, usageErrorf("cannot write %s: %v; choose another file with %s", file.what, err, file.flag)
 		}
 		f.Close()
+		if errors.Is(statErr, fs.ErrNotExist) {
+			os.Remove(file.path)
+		}
 	}
 	return opts, nil
 }
@@ -411,7 +500,11 @@ func finishOptions(opts options) (options, error) {
 func usage(fs *flag.FlagSet, w io.Writer) {
 	fmt.Fprint(w, `raftplay runs a Raft cluster's leader election on loopback and shows it live.
 
-Usage: raftplay [flags]
+Usage:
+  raftplay [flags]               run a cluster and watch it in the terminal
+  raftplay run FILE|NAME [flags] replay a scenario headless and check what it expects
+  raftplay scenarios             list the built-in scenarios
+  raftplay bench [flags]         measure failover times; raftplay bench --help lists its flags
 
 In the UI, press ? for the keys: select a node with its number, crash it with
 c, restart it with r, freeze it with f, isolate it with i, cut links with x,

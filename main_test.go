@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,8 +35,12 @@ func TestBadFlagsExitWithUsage(t *testing.T) {
 		{"slowdown below one", []string{"--slow", "0.5"}, "slowdown 0.5, use 1 (real time) to 1000; set it with --slow"},
 		{"heartbeat named", []string{"--heartbeat", "1ns"}, "; set it with --heartbeat or heartbeat in a config file"},
 		{"minimum named", []string{"--election-min", "2h"}, "; set it with --election-min"},
-		{"maximum named", []string{"--election-max", "100ms"}, "; set it with --election-max"},
-		{"stray argument", []string{"play"}, `unexpected argument "play"`},
+		{"maximum named", []string{"--election-max", "2h"}, "; set it with --election-max"},
+		{"range named", []string{"--election-min", "400ms"}, "; set them with --election-min and --election-max"},
+		{"bad number named", []string{"--nodes", "abc"}, `parse error (--nodes: number of nodes, 1 to 25)`},
+		{"config with too many nodes", []string{"--config", "testdata/26nodes.toml"},
+			"testdata/26nodes.toml lists 26 nodes, and raftplay runs at most 25; remove 1 from its nodes list"},
+		{"stray argument", []string{"play"}, `unexpected argument "play"; raftplay takes flags, or one of the commands`},
 		{"run without scenario", []string{"run"}, "missing scenario"},
 		{"unknown flag", []string{"--speed", "2"}, "flag provided but not defined: -speed"},
 		{"missing config file", []string{"--config", "/nonexistent/raftplay.toml"}, "/nonexistent/raftplay.toml"},
@@ -205,5 +210,77 @@ func TestNotATerminal(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "raftplay run") {
 		t.Errorf("message %q does not point to the headless run", stderr.String())
+	}
+}
+
+func TestFailedStartLeavesNoFolder(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"unwritable trace", []string{"--trace", "/nonexistent/t.json"}, exitUsage},
+		{"unwritable log after a recording", []string{"--record", "REC", "--log", "/nonexistent/l.log"}, exitUsage},
+		{"not a terminal", nil, exitFailure},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.code == exitFailure && term.IsTerminal(os.Stdin.Fd()) {
+				t.Skip("standard input is a terminal here")
+			}
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			args := slices.Clone(tt.args)
+			for i, a := range args {
+				if a == "REC" {
+					args[i] = filepath.Join(tmp, "session.txt")
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(args, &stdout, &stderr); code != tt.code {
+				t.Fatalf("exit code %d, want %d; %s", code, tt.code, stderr.String())
+			}
+			entries, err := os.ReadDir(tmp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range entries {
+				t.Errorf("the failed start left %s in the temporary folder", e.Name())
+			}
+		})
+	}
+}
+
+func TestRestartCommand(t *testing.T) {
+	cases := []struct {
+		name string
+		opts options
+		want string
+	}{
+		{"flags", options{Config: cluster.Config{Dir: "/tmp/raftplay-1", Nodes: 3}},
+			"raftplay --dir /tmp/raftplay-1 --nodes 3"},
+		{"config file", options{Config: cluster.Config{Dir: "cfg/st0", Nodes: 3}, configPath: "cfg/x.toml"},
+			"raftplay --config cfg/x.toml --dir cfg/st0"},
+		{"spaces and quotes", options{Config: cluster.Config{Dir: "/tmp/my state's", Nodes: 5}},
+			`raftplay --dir '/tmp/my state'\''s' --nodes 5`},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := restartCommand(tt.opts); got != tt.want {
+				t.Errorf("restartCommand = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHelpCommandPrintsUsage(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"help"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d, want 0; %s", code, stderr.String())
+	}
+	for _, command := range []string{"raftplay run FILE|NAME", "raftplay scenarios", "raftplay bench"} {
+		if !strings.Contains(stdout.String(), command) {
+			t.Errorf("help does not mention %q", command)
+		}
 	}
 }
