@@ -50,7 +50,8 @@ func (e *StateFileError) Error() string {
 	}
 	if errors.Is(e.Err, ErrStateTruncated) || errors.Is(e.Err, ErrStateCorrupt) ||
 		errors.Is(e.Err, ErrStateVersion) || errors.Is(e.Err, ErrStateWrongNode) {
-		msg += "; restore the file, or delete it to restart the node at term 0 with no vote"
+		msg += "; restore the file, or delete it to restart the node at term 0 with no vote " +
+			"(it then forgets any vote it gave, which can elect two leaders in one term)"
 	}
 	return msg
 }
@@ -197,13 +198,16 @@ func (s *FileStorage) Load() (HardState, error) {
 }
 
 // impossible describes a value that no node of this cluster could have saved,
-// or returns "". The largest term cannot be, because no election could follow it.
+// or returns "". The largest term cannot be, because no election could follow it,
+// and no vote is cast in term 0, because every election raises the term first.
 func (s *FileStorage) impossible(file StateFile) string {
 	switch {
 	case file.Term == math.MaxUint64:
 		return fmt.Sprintf("term %d is the largest possible, so no election could follow it", file.Term)
 	case file.VotedFor < 0 || (s.Nodes > 0 && file.VotedFor > s.Nodes):
 		return fmt.Sprintf("vote for node %d, outside this %d-node cluster", file.VotedFor, s.Nodes)
+	case file.Term == 0 && file.VotedFor != None:
+		return fmt.Sprintf("vote for node %d in term 0, where no election is held", file.VotedFor)
 	}
 	return ""
 }

@@ -69,6 +69,7 @@ func TestImpossibleStateValues(t *testing.T) {
 		{"largest term", StateFile{Format: StateFormat, Node: 1, Term: math.MaxUint64}, "largest possible"},
 		{"vote beyond cluster", StateFile{Format: StateFormat, Node: 1, Term: 3, VotedFor: 99}, "vote for node 99"},
 		{"negative vote", StateFile{Format: StateFormat, Node: 1, Term: 3, VotedFor: -2}, "vote for node -2"},
+		{"vote in term 0", StateFile{Format: StateFormat, Node: 1, VotedFor: 3}, "vote for node 3 in term 0"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {

@@ -302,7 +302,8 @@ func TestFileStorageWrongFormat(t *testing.T) {
 func TestStateFileErrorMessage(t *testing.T) {
 	err := &StateFileError{Path: "/var/n1.state", Err: ErrStateCorrupt, Detail: "checksum is 1, file says 2"}
 	want := "state file /var/n1.state: corrupt (checksum is 1, file says 2); " +
-		"restore the file, or delete it to restart the node at term 0 with no vote"
+		"restore the file, or delete it to restart the node at term 0 with no vote " +
+		"(it then forgets any vote it gave, which can elect two leaders in one term)"
 	if got := err.Error(); got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
