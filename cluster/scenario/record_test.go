@@ -38,7 +38,9 @@ func waitForLeader(t *testing.T, c Cluster) int {
 func actions(lines []string) []string {
 	var out []string
 	for _, line := range lines {
-		if !strings.HasPrefix(line, "sleep ") && !strings.HasPrefix(line, "say ") {
+		// A restart with amnesia may or may not break safety, depending on
+		// whether the node had voted yet.
+		if !strings.HasPrefix(line, "sleep ") && !strings.HasPrefix(line, "say ") && line != expectViolation {
 			out = append(out, line)
 		}
 	}
@@ -202,5 +204,59 @@ func TestFormatGroups(t *testing.T) {
 		if got := formatGroups(tc.groups, 3); got != tc.want {
 			t.Errorf("formatGroups(%v) = %q, want %q", tc.groups, got, tc.want)
 		}
+	}
+}
+
+// TestRecorderExpectsViolationOfRestart records an amnesia restart of a node
+// that has a term, which the safety monitor flags at once, and replays it.
+func TestRecorderExpectsViolationOfRestart(t *testing.T) {
+	t.Parallel()
+	s := mustParse(t, fastHeader+"say unused\n")
+	rec := NewRecorder(startCluster(t, s))
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(rec.Campaign(1))
+	waitForLeader(t, rec)
+	check(rec.Crash(1))
+	check(rec.RestartWith(1, cluster.RestartAmnesia))
+	want := []string{"campaign 1", "crash 1", "restart 1 amnesia", expectViolation}
+	got := slices.DeleteFunc(rec.Lines(), func(line string) bool { return strings.HasPrefix(line, "sleep ") })
+	if !slices.Equal(got, want) {
+		t.Fatalf("lines = %q, want %q", got, want)
+	}
+	recorded := rec.Script()
+	replayed, err := Parse("recorded.txt", bytes.NewReader(recorded))
+	if err != nil {
+		t.Fatalf("Parse of the recording: %v\n%s", err, recorded)
+	}
+	if v, out := runOn(t, replayed, newCluster(t, replayed), RunOptions{}); !v.Passed {
+		t.Fatalf("replay failed: %v\n%s\nscenario:\n%s", v, out, recorded)
+	}
+}
+
+// TestRecorderScriptExpectsLaterViolation checks that a session whose
+// violation came from no recorded restart ends with expect safety violation.
+func TestRecorderScriptExpectsLaterViolation(t *testing.T) {
+	t.Parallel()
+	s := mustParse(t, fastHeader+"say unused\n")
+	c := startCluster(t, s)
+	rec := NewRecorder(c)
+	if err := c.Campaign(1); err != nil {
+		t.Fatal(err)
+	}
+	waitForLeader(t, c)
+	if err := c.Crash(1); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RestartWith(1, cluster.RestartAmnesia); err != nil {
+		t.Fatal(err)
+	}
+	script := string(rec.Script())
+	if !strings.HasSuffix(script, "\n"+expectViolation+"\n") {
+		t.Errorf("script does not end with %q:\n%s", expectViolation, script)
 	}
 }
