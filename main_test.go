@@ -152,6 +152,8 @@ func TestConfigFileErrors(t *testing.T) {
 		{"zero slowdown", "slowdown = 0\n", "slowdown 0"},
 		{"negative seed", "seed = -5\n", "seed -5"},
 		{"not TOML", "nodes = [\n", "config file"},
+		{"quoted number", "slowdown = \"5\"\n", "; slowdown takes a number from 1 (real time) to 1000, without quotes"},
+		{"number for a switch", "prevote = 1\n", "; prevote takes true or false"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -46,12 +47,34 @@ func (d *Duration) UnmarshalText(text []byte) error {
 	return nil
 }
 
+// wrongType matches the TOML decoder's error for a value of the wrong type
+// and captures the key.
+var wrongType = regexp.MustCompile(`\(last key "([a-z_]+)"\): incompatible types`)
+
+// keyForms describes the value each configuration key takes, for errors.
+var keyForms = map[string]string{
+	"nodes":                `a list of "127.0.0.1:PORT" addresses, one per node`,
+	"election_timeout_min": `a duration in quotes, such as "150ms"`,
+	"election_timeout_max": `a duration in quotes, such as "300ms"`,
+	"heartbeat":            `a duration in quotes, such as "50ms"`,
+	"slowdown":             "a number from 1 (real time) to 1000, without quotes",
+	"seed":                 "a positive whole number, without quotes",
+	"state_dir":            "a folder path in quotes",
+	"prevote":              "true or false, without quotes",
+	"checkquorum":          "true or false, without quotes",
+}
+
 // ReadFile reads and parses the configuration file at path. Unknown keys are
 // errors, so that a misspelt key is not silently ignored.
 func ReadFile(path string) (File, error) {
 	var f File
 	meta, err := toml.DecodeFile(path, &f)
 	if err != nil {
+		// A value of the wrong type gets an error that names the key but not
+		// what the key takes.
+		if match := wrongType.FindStringSubmatch(err.Error()); match != nil && keyForms[match[1]] != "" {
+			return f, fmt.Errorf("config file %s: %w; %s takes %s", path, err, match[1], keyForms[match[1]])
+		}
 		return f, fmt.Errorf("config file %s: %w", path, err)
 	}
 	switch {

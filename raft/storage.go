@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -102,6 +103,15 @@ func DecodeStateFile(data []byte) (StateFile, error) {
 		return s, detailed(ErrStateCorrupt, fmt.Sprintf("checksum is %08x, file says %08x", got, want))
 	}
 	if err := json.Unmarshal([]byte(body), &s); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			want := "a whole number"
+			if typeErr.Type.Kind() >= reflect.Uint && typeErr.Type.Kind() <= reflect.Uint64 {
+				want = "a whole number from 0 up"
+			}
+			return StateFile{}, detailed(ErrStateCorrupt, fmt.Sprintf("%s is %s, expected %s",
+				typeErr.Field, typeErr.Value, want))
+		}
 		return StateFile{}, detailed(ErrStateCorrupt, err.Error())
 	}
 	if s.Format != StateFormat {

@@ -419,3 +419,14 @@ func FuzzDecodeStateFile(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeStateFileWrongType(t *testing.T) {
+	data := withChecksum(`{"format":1,"node":2,"term":-1,"voted_for":3,"writes":4}`)
+	_, err := DecodeStateFile(data)
+	if !errors.Is(err, ErrStateCorrupt) {
+		t.Fatalf("DecodeStateFile(%q) error %v, want one wrapping ErrStateCorrupt", data, err)
+	}
+	if want := "term is number -1, expected a whole number from 0 up"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+}
