@@ -13,10 +13,11 @@ type Contact struct {
 	What string    // such as "heartbeat, term 4" or "vote granted, term 5"
 }
 
-// MessageCounts counts a node's messages since it started: requests it sent,
-// and requests and replies it received.
+// MessageCounts counts a node's messages since it started: requests and
+// replies it sent, and requests and replies it received.
 type MessageCounts struct {
 	Sent       uint64 // vote and pre-vote requests and heartbeats sent
+	Replied    uint64 // replies sent, one to every request handled
 	Received   uint64 // requests handled and replies received
 	Heartbeats uint64 // heartbeats received from a leader of the node's current term
 }

@@ -11,6 +11,7 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 	}
 	candidate := args.CandidateID
 	n.heard(candidate, message{kind: messageVoteRequest, term: args.Term, preVote: args.PreVote})
+	n.counts.Replied++ // every return below carries a reply
 	if args.PreVote {
 		return n.handlePreVote(args), nil
 	}
@@ -84,6 +85,7 @@ func (n *Node) HandleAppendEntries(args *AppendEntriesArgs) (AppendEntriesReply,
 		return AppendEntriesReply{}, ErrStopped
 	}
 	n.heard(args.LeaderID, message{kind: messageHeartbeat, term: args.Term})
+	n.counts.Replied++ // every return below carries a reply
 	if args.Term < n.hard.Term {
 		return AppendEntriesReply{Term: n.hard.Term}, nil
 	}

@@ -1152,3 +1152,37 @@ func TestHandlersBeforeStart(t *testing.T) {
 		})
 	}
 }
+
+// TestMessageCountsBalance checks that every message one node counts as sent,
+// request or reply, another counts as received, once no message is in flight.
+func TestMessageCountsBalance(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	leader := c.elect()
+	var followers []int
+	for id := 1; id <= 3; id++ {
+		if id != leader {
+			followers = append(followers, id)
+		}
+	}
+	c.heartbeatRound(followers)
+	c.waitHeartbeatReplies()
+	waitFor(t, func() bool {
+		var out, in uint64
+		for _, node := range c.nodes {
+			counts := node.Status().Counts
+			out += counts.Sent + counts.Replied
+			in += counts.Received
+		}
+		return out == in
+	}, "as many messages received as sent")
+	// A follower sent no request, so everything it received was a request.
+	for _, id := range followers {
+		counts := c.node(id).Status().Counts
+		if counts.Sent != 0 {
+			t.Errorf("n%d sent %d requests, want 0", id, counts.Sent)
+		}
+		if counts.Replied != counts.Received {
+			t.Errorf("n%d replied %d times to %d requests", id, counts.Replied, counts.Received)
+		}
+	}
+}
