@@ -226,7 +226,7 @@ func (p cardsPanel) downLines(n cluster.NodeSnapshot, room int) []string {
 		p.title(n),
 		p.st.dim.Render(termLine(n.Persisted.Term)),
 		p.st.dim.Render(voteLine(n.Persisted.VotedFor)),
-		p.st.dim.Render(firstFit(p.inner, "(as in state file)", "(state file)")),
+		p.st.dim.Render(firstFit(p.inner, "(as last saved)", "(saved)")),
 		"crashed",
 	}
 }

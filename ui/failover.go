@@ -18,12 +18,29 @@ type follow struct {
 }
 
 // failover is one finished failover: from the loss of a working leader to a
-// new leader followed by a majority.
+// new leader followed by a majority. A handover is timed the same way, but
+// from the request that started it.
 type failover struct {
 	took   time.Duration // in cluster time
-	why    string        // the cause of the old leader's loss
+	why    string        // the cause of the old leader's loss, or the handover's request
 	leader int           // the new leader
 	burned uint64        // terms from the old leader's to the new leader's
+	target int           // for a handover: the node that the request named
+}
+
+// plannedElection is an election that a user's request started rather than an
+// election timeout, such as a leadership transfer or a campaign that the n or
+// s key requested.
+type plannedElection struct {
+	at       time.Time
+	node     int
+	transfer bool
+}
+
+// transferRequest is the last leadership transfer requested, to node to.
+type transferRequest struct {
+	at time.Time
+	to int
 }
 
 // failoverClock times failovers from the event stream. It keeps its own copy
@@ -36,6 +53,10 @@ type failover struct {
 // reaches a majority through links that are not cut. The clock starts when the
 // working leader stops being one (it crashed, froze, stepped down or was cut
 // off from a majority) and stops when any node is a working leader again.
+//
+// A leader that steps down, or loses its followers, to a newer term whose
+// election a request started hands over rather than fails. The clock times
+// that as a handover, from the request, and keeps it out of the failovers.
 type failoverClock struct {
 	nodes     int
 	up        []bool // by node id
@@ -47,11 +68,18 @@ type failoverClock struct {
 
 	leader   follow // the working leader, or the zero follow before the first
 	running  bool
+	handover bool // set while the running clock times a handover rather than a failover
 	lostAt   time.Time
 	lostWhy  string
 	lostTerm uint64
+	target   int // for a handover: the node that the request named
 
-	done []failover // newest last, at most maxFailovers
+	planned  map[uint64]plannedElection // by term, for the terms after the working leader's
+	transfer transferRequest
+
+	done          []failover // newest last, at most maxFailovers
+	lastHandover  failover
+	handoverCount int
 }
 
 // newFailoverClock starts from the state of snapshot s.
@@ -113,6 +141,8 @@ func (f *failoverClock) apply(e cluster.Event) {
 		if f.valid(e.Peer) {
 			f.cut[e.Node][e.Peer] = e.Link.Cut
 		}
+	case cluster.EventTransferRequested:
+		f.transfer = transferRequest{at: e.Time, to: e.Peer}
 	case cluster.EventRaft:
 		f.applyRaft(e.Raft)
 	}
@@ -120,6 +150,15 @@ func (f *failoverClock) apply(e cluster.Event) {
 
 func (f *failoverClock) applyRaft(e raft.Event) {
 	switch e.Kind {
+	case raft.EventElectionStarted:
+		if (e.Forced || e.Transfer) && !e.PreVote && e.Term > f.leader.term {
+			if _, seen := f.planned[e.Term]; !seen {
+				if f.planned == nil {
+					f.planned = map[uint64]plannedElection{}
+				}
+				f.planned[e.Term] = plannedElection{at: e.Time, node: e.Node, transfer: e.Transfer}
+			}
+		}
 	case raft.EventTermChanged:
 		f.following[e.Node] = follow{term: e.Term}
 	case raft.EventRoleChanged:
@@ -140,10 +179,15 @@ func (f *failoverClock) check() {
 	if !f.running {
 		if f.leader.leader == raft.None {
 			f.leader, _ = f.workingLeader() // the first election is no failover
+			f.forgetPlans()
 			return
 		}
 		if why := f.lost(f.leader); why != "" {
 			f.running, f.lostAt, f.lostWhy, f.lostTerm = true, f.now, why, f.leader.term
+			f.handover = false
+			if plan, ok := f.handedOver(f.leader); ok {
+				f.startHandover(plan)
+			}
 		}
 		return
 	}
@@ -152,13 +196,64 @@ func (f *failoverClock) check() {
 	}
 }
 
-func (f *failoverClock) finish(next follow) {
-	f.done = append(f.done, failover{took: f.now.Sub(f.lostAt), why: f.lostWhy,
-		leader: next.leader, burned: next.term - min(f.lostTerm, next.term)})
-	if len(f.done) > maxFailovers {
-		f.done = f.done[len(f.done)-maxFailovers:]
+// handedOver returns the planned election that took leadership from lead, if
+// one did. That is the case when lead still runs unfrozen and reaches a
+// majority, and a request started the election of the newest term that a
+// running node is in.
+func (f *failoverClock) handedOver(lead follow) (plannedElection, bool) {
+	id := lead.leader
+	if !f.up[id] || f.frozen[id] || f.reach(id) < raft.Majority(f.nodes) {
+		return plannedElection{}, false
 	}
-	f.leader, f.running = next, false
+	newest := lead.term
+	for node := 1; node <= f.nodes; node++ {
+		if f.up[node] {
+			newest = max(newest, f.following[node].term)
+		}
+	}
+	plan, ok := f.planned[newest]
+	return plan, ok && newest > lead.term
+}
+
+// startHandover times the running clock as a handover from the request that
+// started plan, which is the transfer request if there was one and the
+// election otherwise.
+func (f *failoverClock) startHandover(plan plannedElection) {
+	f.handover, f.lostAt, f.target = true, plan.at, plan.node
+	f.lostWhy = raft.NodeName(plan.node) + " campaigned"
+	if plan.transfer {
+		f.lostWhy = "transfer to " + raft.NodeName(plan.node)
+		if f.transfer.to == plan.node && f.transfer.at.Before(plan.at) {
+			f.lostAt = f.transfer.at
+		}
+		f.transfer = transferRequest{}
+	}
+}
+
+func (f *failoverClock) finish(next follow) {
+	done := failover{took: f.now.Sub(f.lostAt), why: f.lostWhy, leader: next.leader,
+		burned: next.term - min(f.lostTerm, next.term), target: f.target}
+	if f.handover {
+		f.lastHandover = done
+		f.handoverCount++
+	} else {
+		f.done = append(f.done, done)
+		if len(f.done) > maxFailovers {
+			f.done = f.done[len(f.done)-maxFailovers:]
+		}
+	}
+	f.leader, f.running, f.handover = next, false, false
+	f.forgetPlans()
+}
+
+// forgetPlans drops the planned elections of the working leader's term and
+// older, which can no longer take leadership from it.
+func (f *failoverClock) forgetPlans() {
+	for term := range f.planned {
+		if term <= f.leader.term {
+			delete(f.planned, term)
+		}
+	}
 }
 
 // lost returns why the leader of lead is not a working leader, or "" while it

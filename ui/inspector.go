@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -125,8 +126,14 @@ func (in inspector) fileLines(st *styles, n cluster.NodeSnapshot, width int) []s
 			row(st, "", st.warning.Render(lines[1]))}
 	}
 	decoded := fmt.Sprintf("term %d, voted %s, ", r.file.Term, raft.NodeName(r.file.VotedFor))
+	check := st.ok.Render("crc ok")
+	if !n.Up && strings.Contains(n.Err, n.StatePath) {
+		// The checksum holds but the node found the values impossible, such
+		// as a vote in term 0, or the file another node's.
+		check = st.warning.Render("crc ok, rejected at start")
+	}
 	return []string{
-		row(st, "on disk", decoded+st.ok.Render("crc ok")),
+		row(st, "on disk", decoded+check),
 		row(st, "written", fmt.Sprintf("%s, last %s", plural(int(r.file.Writes), "time"),
 			r.modTime.Format("15:04:05.000"))),
 	}
@@ -155,7 +162,7 @@ func timerText(n cluster.NodeSnapshot) (left, reset string) {
 }
 
 func countsText(c raft.MessageCounts) string {
-	return fmt.Sprintf("%d out, %d in, %d heartbeats", c.Sent, c.Received, c.Heartbeats)
+	return fmt.Sprintf("%d out, %d in, %d heartbeats", c.Sent+c.Replied, c.Received, c.Heartbeats)
 }
 
 // contactItems lists the last message from each peer and how long before the

@@ -50,8 +50,12 @@ func linksView(st *styles, s cluster.Snapshot, selected, width, height int, matr
 func matrixLines(st *styles, s cluster.Snapshot, selected int) []string {
 	lines := []string{st.bold.Render("links") + st.dim.Render(" (row → column)")}
 	header := strings.Repeat(" ", matrixLabelWidth)
+	numbersOnly := false
 	for _, n := range s.Nodes {
-		header += nodeLabel(st, n.ID, selected, matrixCellWidth)
+		numbersOnly = numbersOnly || len(raft.NodeName(n.ID)) >= matrixCellWidth
+	}
+	for _, n := range s.Nodes {
+		header += columnLabel(st, n.ID, selected, numbersOnly)
 	}
 	lines = append(lines, header)
 	for _, from := range s.Nodes {
@@ -80,6 +84,20 @@ func matrixRow(st *styles, s cluster.Snapshot, from, selected int) string {
 // selection color for the selected node.
 func nodeLabel(st *styles, id, selected, width int) string {
 	label := fmt.Sprintf("%*s", width, raft.NodeName(id))
+	if id == selected {
+		return st.selected.Render(label)
+	}
+	return label
+}
+
+// columnLabel right-aligns "n3" in a matrix cell, or only "3" when
+// numbersOnly is set. A name of three or more characters, such as "n10",
+// would fill the cell and run into its neighbors.
+func columnLabel(st *styles, id, selected int, numbersOnly bool) string {
+	if !numbersOnly {
+		return nodeLabel(st, id, selected, matrixCellWidth)
+	}
+	label := fmt.Sprintf("%*d", matrixCellWidth, id)
 	if id == selected {
 		return st.selected.Render(label)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/raftplay/raftplay/cluster"
 	"github.com/raftplay/raftplay/raft"
 )
@@ -13,16 +15,51 @@ import (
 // rateWindow is the span of cluster time message rates are averaged over.
 const rateWindow = time.Second
 
-// electionStats counts elections from the event stream.
+// keptTerms is the number of terms below the highest that electionStats keeps
+// records of, to place a late candidacy or win in the term it belongs to.
+//
+// NOTE: an event for a term older than that counts as a new election.
+const keptTerms = 1000
+
+// termOutcome is the result of a term's election, as electionStats counts it.
+type termOutcome int
+
+const (
+	termUndecided termOutcome = iota // no winner yet, and no newer term has begun
+	termWon
+	termSplit  // two or more nodes campaigned, none won, and a newer term began
+	termFailed // one node campaigned, it did not win, and a newer term began
+)
+
+// termRecord is the state electionStats keeps of one term's election.
+type termRecord struct {
+	candidates []int
+	won        bool
+	closed     bool // a newer term has begun
+}
+
+func (r termRecord) outcome() termOutcome {
+	switch {
+	case r.won:
+		return termWon
+	case !r.closed:
+		return termUndecided
+	case len(r.candidates) > 1:
+		return termSplit
+	}
+	return termFailed
+}
+
+// electionStats counts elections by term from the event stream: a term in
+// which any node campaigned counts once, however many candidates it had, so
+// that the counts of the outcomes add up to the number of elections. Pre-votes
+// do not count.
 type electionStats struct {
-	elections int // real elections started, pre-votes not included
-	won       int
-	split     int // terms in which two or more nodes campaigned and none won
-	failed    int // terms in which one node campaigned and did not win
+	elections int                 // terms with at least one candidate or a win
+	outcomes  [termFailed + 1]int // by termOutcome, adding up to elections
 	maxTerm   uint64
 
-	candidates map[uint64][]int // open terms: the nodes that campaigned in each
-	winners    map[uint64]bool
+	terms map[uint64]*termRecord // records of the terms from maxTerm-keptTerms up
 }
 
 func (s *electionStats) observe(e cluster.Event) {
@@ -32,46 +69,88 @@ func (s *electionStats) observe(e cluster.Event) {
 	r := e.Raft
 	switch {
 	case r.Kind == raft.EventElectionStarted && !r.PreVote:
-		s.elections++
 		s.newTerm(r.Term)
-		if s.candidates == nil {
-			s.candidates, s.winners = map[uint64][]int{}, map[uint64]bool{}
-		}
-		if !slices.Contains(s.candidates[r.Term], r.Node) {
-			s.candidates[r.Term] = append(s.candidates[r.Term], r.Node)
-		}
+		s.update(r.Term, func(t *termRecord) {
+			if !slices.Contains(t.candidates, r.Node) {
+				t.candidates = append(t.candidates, r.Node)
+			}
+		})
 	case r.Kind == raft.EventElectionWon && !r.PreVote:
-		s.won++
-		if s.winners != nil {
-			s.winners[r.Term] = true
-		}
+		s.newTerm(r.Term)
+		s.update(r.Term, func(t *termRecord) { t.won = true })
 	case r.Kind == raft.EventTermChanged:
 		s.newTerm(r.Term)
 	}
 }
 
-// newTerm closes every open term older than term: a term that had candidates
-// and no winner when a newer one began was a split vote, or a failed election
-// when only one node campaigned.
+// update applies change to term's record and moves the term to its new
+// outcome. A term seen for the first time counts as a new election.
+func (s *electionStats) update(term uint64, change func(*termRecord)) {
+	if s.terms == nil {
+		s.terms = map[uint64]*termRecord{}
+	}
+	t, ok := s.terms[term]
+	if !ok {
+		t = &termRecord{closed: term < s.maxTerm}
+		s.terms[term] = t
+		s.elections++
+	} else {
+		s.outcomes[t.outcome()]--
+	}
+	change(t)
+	s.outcomes[t.outcome()]++
+}
+
+// newTerm closes every open term older than term, and deletes the records of
+// the terms more than keptTerms below it.
 func (s *electionStats) newTerm(term uint64) {
 	if term <= s.maxTerm {
 		return
 	}
 	s.maxTerm = term
-	for t, nodes := range s.candidates {
-		if t >= term {
-			continue
-		}
+	for number, t := range s.terms {
 		switch {
-		case s.winners[t]:
-		case len(nodes) > 1:
-			s.split++
-		default:
-			s.failed++
+		case number+keptTerms < term:
+			delete(s.terms, number)
+		case number < term && !t.closed:
+			s.outcomes[t.outcome()]--
+			t.closed = true
+			s.outcomes[t.outcome()]++
 		}
-		delete(s.candidates, t)
-		delete(s.winners, t)
 	}
+}
+
+// lines counts the elections and their outcomes, the undecided ones only
+// while there are any, in lines of at most width that break between counts.
+func (s electionStats) lines(width int) []string {
+	counts := []string{
+		fmt.Sprintf("election terms %d: won %d", s.elections, s.outcomes[termWon]),
+		fmt.Sprintf("split %d", s.outcomes[termSplit]),
+		fmt.Sprintf("failed %d", s.outcomes[termFailed]),
+	}
+	if undecided := s.outcomes[termUndecided]; undecided > 0 {
+		counts = append(counts, fmt.Sprintf("undecided %d", undecided))
+	}
+	return joinLines(counts, ", ", width)
+}
+
+// joinLines joins parts with sep into lines of at most width, breaking only
+// between parts. A part wider than width gets a line of its own.
+func joinLines(parts []string, sep string, width int) []string {
+	var lines []string
+	line := ""
+	for _, part := range parts {
+		switch {
+		case line == "":
+			line = part
+		case ansi.StringWidth(line+sep+part) <= width:
+			line += sep + part
+		default:
+			lines = append(lines, line)
+			line = part
+		}
+	}
+	return append(lines, line)
 }
 
 // rateSample is every node's message count at one snapshot.
@@ -93,7 +172,7 @@ func (r *rateMeter) observe(s cluster.Snapshot) {
 	for _, n := range s.Nodes {
 		c := n.Status.Counts
 		sample.incarnations = append(sample.incarnations, n.Incarnation)
-		sample.messages = append(sample.messages, c.Sent+c.Received)
+		sample.messages = append(sample.messages, c.Sent+c.Replied+c.Received)
 	}
 	if n := len(r.samples); n > 0 && !s.Time.After(r.samples[n-1].at) {
 		r.samples[n-1] = sample // paused: time did not move
@@ -126,30 +205,54 @@ func (r *rateMeter) compute(s cluster.Snapshot) {
 }
 
 // metricsView draws the failover stopwatch, the histogram of past failovers,
-// the election counters and the message rates in a block of width×height.
+// the planned handovers, the election counters and the message rates in a
+// block of width×height.
 func metricsView(st *styles, f failoverClock, e electionStats, r rateMeter, now time.Time,
 	width, height int,
 ) string {
 	lines := []string{stopwatchTitle(st, f, now)}
 	lines = append(lines, lastFailover(st, f, width)...)
 	lines = append(lines, histogramLine(st, f.done, width))
-	lines = append(lines, fmt.Sprintf("elections %d, won %d, split %d, failed %d",
-		e.elections, e.won, e.split, e.failed))
 	lines = append(lines, burnedLine(f.done))
+	lines = append(lines, handoverLines(f, width)...)
+	lines = append(lines, e.lines(width)...)
 	rates := wrapLines(ratesText(r), width, max(height-len(lines), 1))
 	lines = append(lines, rates...)
 	return fitBlock(lines, width, height)
 }
 
-// stopwatchTitle names the panel and, while a failover runs, how long it has
-// been running by the newest snapshot.
+// stopwatchTitle names the panel and, while a failover or a handover runs, how
+// long it has been running by the newest snapshot.
 func stopwatchTitle(st *styles, f failoverClock, now time.Time) string {
 	title := st.panelTitle.Render("failover") + st.dim.Render(" (m hides)")
 	if !f.running {
 		return title
 	}
-	return title + st.running.Render(fmt.Sprintf(" ⏱ %s since %s",
-		formatDuration(max(now.Sub(f.lostAt), 0)), f.lostWhy))
+	running := formatDuration(max(now.Sub(f.lostAt), 0))
+	if f.handover {
+		return title + st.running.Render(fmt.Sprintf(" ⏱ handover %s since %s", running, f.lostWhy))
+	}
+	return title + st.running.Render(fmt.Sprintf(" ⏱ %s since %s", running, f.lostWhy))
+}
+
+// handoverLines counts the planned handovers, which the failover figures
+// leave out, and describes the last one, in lines of at most width.
+func handoverLines(f failoverClock, width int) []string {
+	if f.handoverCount == 0 {
+		return []string{"handovers: none yet"}
+	}
+	last := f.lastHandover
+	took := formatDuration(last.took)
+	if last.took < time.Millisecond {
+		// On loopback a handover can take less than a millisecond of cluster
+		// time, which would read as 0ms.
+		took = "<1ms"
+	}
+	about := fmt.Sprintf("last %s (%s)", took, last.why)
+	if last.leader != last.target {
+		about += " → " + raft.NodeName(last.leader) + " leads"
+	}
+	return joinLines([]string{fmt.Sprintf("handovers %d", f.handoverCount), about}, ", ", width)
 }
 
 // lastFailover draws the last failover's time in big digits, with what

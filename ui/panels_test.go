@@ -117,6 +117,56 @@ func TestMatrixMarksIsolatedNode(t *testing.T) {
 	}
 }
 
+// Every column label of the matrix must stand apart from its neighbors and end
+// in the column of the marks under it, for every supported cluster size.
+func TestMatrixColumnsAlignAtEverySize(t *testing.T) {
+	for nodes := 1; nodes <= MaxNodes; nodes++ {
+		lines := strings.Split(ansi.Strip(linksView(plainStyles(), bigSnapshot(nodes), 1,
+			matrixWidth(nodes), matrixHeight(nodes), true)), "\n")
+		header := []rune(lines[matrixFirstRow-1])
+		if got := len(strings.Fields(string(header))); got != nodes {
+			t.Errorf("%d nodes: header %q has %d column labels, want %d", nodes, string(header),
+				got, nodes)
+			continue
+		}
+		for column := range nodes {
+			first := matrixLabelWidth + column*matrixCellWidth
+			last := first + matrixCellWidth - 1
+			if header[first] != ' ' {
+				t.Errorf("%d nodes: label of column %d in %q touches the one before it", nodes,
+					column+1, string(header))
+			}
+			if header[last] == ' ' {
+				t.Errorf("%d nodes: label of column %d in %q does not end above its marks", nodes,
+					column+1, string(header))
+			}
+			for row := range nodes {
+				if mark := []rune(lines[matrixFirstRow+row])[last]; mark == ' ' {
+					t.Errorf("%d nodes: row %d has no mark under the label of column %d",
+						nodes, row+1, column+1)
+				}
+			}
+		}
+	}
+}
+
+// The matrix of a large cluster is drawn on a terminal at least twice its
+// width, and still fits it.
+func TestLargeMatrixFitsWideScreen(t *testing.T) {
+	for _, nodes := range []int{12, 25} {
+		width := 2 * matrixWidth(nodes)
+		m := newTestModel(t, newFakeCluster(bigSnapshot(nodes)), width, 60)
+		if !m.layout.linksMatrix {
+			t.Errorf("%d nodes at %dx60: the link matrix is not drawn", nodes, width)
+			continue
+		}
+		checkScreenFits(t, m, nodes)
+		if want := " 9 10 11 12"; !strings.Contains(screen(m), want) {
+			t.Errorf("%d nodes: no matrix header with %q:\n%s", nodes, want, screen(m))
+		}
+	}
+}
+
 func TestIsIsolated(t *testing.T) {
 	s := demoSnapshot()
 	if isIsolated(s, 1) {

@@ -144,6 +144,38 @@ func TestFailoverStopwatchMatchesEvents(t *testing.T) {
 	}
 }
 
+// TestHandoversKeptOutOfFailovers moves leadership in a real cluster by a
+// transfer and by a requested campaign. Neither may count as a failover.
+func TestHandoversKeptOutOfFailovers(t *testing.T) {
+	r := startReal(t, 5)
+	leader := r.waitAllFollow(t)
+	m := New(r, nil)
+	target := leader%5 + 1
+	if err := r.TransferLeadership(target); err != nil {
+		t.Fatalf("transfer to n%d: %v", target, err)
+	}
+	waitFor(t, 20*time.Second, "the transfer target to lead", func() bool {
+		return majorityLeader(r.Snapshot()) == target
+	})
+	campaigner := target%5 + 1
+	if err := r.Campaign(campaigner); err != nil {
+		t.Fatalf("campaign n%d: %v", campaigner, err)
+	}
+	waitFor(t, 20*time.Second, "a leader other than the transfer target", func() bool {
+		l := majorityLeader(r.Snapshot())
+		return l != raft.None && l != target
+	})
+	r.waitAllFollow(t)
+
+	m = update(t, m, eventsMsg{events: r.all()})
+	if got := m.failovers.done; len(got) != 0 {
+		t.Errorf("handovers timed as failovers: %+v", got)
+	}
+	if got := m.failovers.handoverCount; got != 2 {
+		t.Errorf("%d handovers timed, want 2: last %+v", got, m.failovers.lastHandover)
+	}
+}
+
 // TestInspectorMatchesStateFile moves a real cluster through several terms
 // and a restart, then checks that the inspector of every node shows what
 // raft.ReadStateFile reads from disk.

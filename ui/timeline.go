@@ -30,8 +30,9 @@ type markKind int
 const (
 	markTerm        markKind = iota // a new highest term began
 	markWon                         // a node won term's election
-	markCrash                       // a node crashed or failed to start
+	markCrash                       // a node crashed
 	markRestart                     // a node restarted
+	markStartFailed                 // a node failed to start, so it stayed down
 	markLinksCut                    // links were cut, or a partition applied
 	markLinksHealed                 // links were healed
 	markFreeze                      // a node was frozen
@@ -46,7 +47,8 @@ const (
 )
 
 var faultGlyphs = map[markKind]rune{
-	markCrash: '↓', markRestart: '↑', markLinksCut: '✂', markLinksHealed: '∥', markFreeze: '❄',
+	markCrash: '↓', markRestart: '↑', markStartFailed: '⊘', markLinksCut: '✂', markLinksHealed: '∥',
+	markFreeze: '❄',
 }
 
 type timelineMark struct {
@@ -57,7 +59,8 @@ type timelineMark struct {
 }
 
 // timeline keeps the moments a whole demo can be read back from: each new
-// term, each election won, and each crash, restart, cut, heal and freeze.
+// term, each election won, and each crash, restart, failed start, cut, heal
+// and freeze.
 type timeline struct {
 	marks   []timelineMark
 	maxTerm uint64
@@ -67,8 +70,10 @@ func (t *timeline) observe(e cluster.Event) {
 	switch e.Kind {
 	case cluster.EventRaft:
 		t.observeRaft(e.Raft)
-	case cluster.EventCrashed, cluster.EventStartFailed:
+	case cluster.EventCrashed:
 		t.add(timelineMark{at: e.Time, kind: markCrash, node: e.Node})
+	case cluster.EventStartFailed:
+		t.add(timelineMark{at: e.Time, kind: markStartFailed, node: e.Node})
 	case cluster.EventRestarted:
 		t.add(timelineMark{at: e.Time, kind: markRestart, node: e.Node})
 	case cluster.EventLinkCut, cluster.EventPartitioned:
@@ -151,16 +156,18 @@ func (t timeline) view(st *styles, origin, now time.Time, width int) string {
 func (t timeline) title(st *styles, g timelineGrid, width int) string {
 	head := st.panelTitle.Render("timeline") + st.dim.Render(" (y hides)") +
 		fmt.Sprintf(" · 1 column = %s", g.scale)
-	legend := st.dim.Render(" · ★ won ÷ no winner ↓ crash ↑ restart ✂ cut ∥ heal ❄ freeze")
+	legend := st.dim.Render(" · ★ won ÷ no winner ↓ crash ↑ restart ⊘ start failed ✂ cut ∥ heal ❄ freeze")
 	return firstFit(width, head+legend, head)
 }
 
 // termRows draws each term as a segment from the column it began in: its
-// number, then ┄ until a leader won it and ━ after. Under it, ★ and the
-// winner's name mark the win, and ÷ marks a term that ended with no winner.
+// number, then ┄ until a leader won it and ━ after. Under it, ★ marks each
+// win and ÷ a term that ended with no winner. A ★ then takes the place of a ÷
+// in the same column.
 func (t timeline) termRows(g timelineGrid, now time.Time) (terms, lead []rune) {
 	terms, lead = blankRow(g.columns), blankRow(g.columns)
 	starts := t.marksOf(markTerm)
+	var wins []timelineMark
 	for i, m := range starts {
 		from, to := g.column(m.at), g.column(now)+1
 		if i+1 < len(starts) {
@@ -175,11 +182,15 @@ func (t timeline) termRows(g timelineGrid, now time.Time) (terms, lead []rune) {
 		}
 		switch {
 		case won:
-			writeFree(lead, g.column(win.at), string(glyphWon)+raft.NodeName(win.node))
+			wins = append(wins, win)
 		case i+1 < len(starts):
-			writeFree(lead, from, string(glyphNoWinner))
+			lead[from] = glyphNoWinner
 		}
 	}
+	for _, win := range wins {
+		lead[g.column(win.at)] = glyphWon
+	}
+	labelWins(lead, g, wins)
 	// Numbers go on last, so no later segment covers one, and each starts
 	// only after the one before it ends.
 	numbersEnd := 0
@@ -189,6 +200,35 @@ func (t timeline) termRows(g timelineGrid, now time.Time) (terms, lead []rune) {
 		}
 	}
 	return terms, lead
+}
+
+// labelWins writes the winner's name after each ★ of lead where the name fits
+// in blank columns, so that a label never covers a mark or another label. A
+// label that does not fit is left out, because a cut name such as "n1" for
+// "n12" would name the wrong node. Where several wins share a column, the
+// label names the newest winner.
+func labelWins(lead []rune, g timelineGrid, wins []timelineMark) {
+	labeled := map[int]bool{}
+	for i := len(wins) - 1; i >= 0; i-- {
+		at := g.column(wins[i].at)
+		if labeled[at] {
+			continue
+		}
+		labeled[at] = true
+		name := []rune(raft.NodeName(wins[i].node))
+		if end := at + 1 + len(name); end <= len(lead) && isBlank(lead[at+1:end]) {
+			copy(lead[at+1:], name)
+		}
+	}
+}
+
+func isBlank(row []rune) bool {
+	for _, r := range row {
+		if r != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 func (t timeline) faultRow(g timelineGrid) []rune {
@@ -247,17 +287,4 @@ func writeAt(row []rune, at int, text string) int {
 		c++
 	}
 	return c
-}
-
-// writeFree writes text from column at when those columns are still blank,
-// and only its first rune otherwise.
-func writeFree(row []rune, at int, text string) {
-	runes := []rune(text)
-	for i := range runes {
-		if at+i >= len(row) || row[at+i] != ' ' {
-			writeAt(row, at, string(runes[0]))
-			return
-		}
-	}
-	writeAt(row, at, text)
 }
