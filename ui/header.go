@@ -107,6 +107,8 @@ func bannerView(st *styles, violations []string, width int) string {
 	if len(violations) > 1 {
 		text += fmt.Sprintf(" (and %d more)", len(violations)-1)
 	}
-	text = ansi.Truncate(oneLine(text), width, "…")
+	// A broken rule stays broken, so the banner stays until the user quits.
+	text = oneLine(text)
+	text = ansi.Truncate(firstFit(width, text+" · the banner stays until you quit", text), width, "…")
 	return st.banner.Render(text + strings.Repeat(" ", max(width-ansi.StringWidth(text), 0)))
 }
