@@ -328,11 +328,13 @@ func burnedLine(done []failover) string {
 		done[len(done)-1].burned, float64(total)/float64(len(done)))
 }
 
-// ratesText lists every node's messages per second, sent and received.
+// ratesText lists every node's messages per second, sent and received. A node
+// restarted within the window shows "…" until a window of its new incarnation
+// has passed.
 func ratesText(r rateMeter) string {
 	parts := []string{"messages/s"}
 	for i, rate := range r.perSecond {
-		value := "–"
+		value := "…"
 		if rate >= 0 {
 			value = fmt.Sprintf("%.0f", rate)
 		}

@@ -145,3 +145,10 @@ func TestFailoverAfterHandover(t *testing.T) {
 		t.Errorf("metrics lack %q:\n%s", want, got)
 	}
 }
+
+func TestRatesTextRestartedNode(t *testing.T) {
+	got := ratesText(rateMeter{perSecond: []float64{40.4, -1, 0}})
+	if want := "messages/s n1:40 n2:… n3:0"; got != want {
+		t.Errorf("ratesText = %q, want %q", got, want)
+	}
+}
