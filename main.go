@@ -141,6 +141,11 @@ func play(opts options, stdout io.Writer) (started bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	if opts.script != nil {
+		// Presenter mode holds the cluster until the first step, so that the
+		// first election does not happen while the first caption is read.
+		c.SetPaused(true)
+	}
 	if err := c.Start(); err != nil {
 		stopTrace()
 		return false, err

@@ -84,6 +84,7 @@ type keyMap struct {
 
 	width     int  // of the terminal, which the full help's columns must fit
 	presenter bool // presenter mode, whose short help starts with its own keys
+	hook      bool // an Options.OnAdvance hook takes the advance
 }
 
 func newKeyMap() keyMap {
@@ -180,7 +181,7 @@ type keyContext struct {
 // matches a key press, and help leaves it out, so help lists only what can be
 // done now.
 func (k *keyMap) update(ctx keyContext) {
-	k.width, k.presenter = ctx.width, ctx.presenter
+	k.width, k.presenter, k.hook = ctx.width, ctx.presenter, ctx.advance
 	k.updateSelection(ctx)
 	k.updateInput(ctx)
 	k.updateTime(ctx)
@@ -200,9 +201,9 @@ func (k *keyMap) updateSelection(ctx keyContext) {
 	k.Select.SetEnabled(idle && ctx.nodes > 0)
 	k.Prev.SetEnabled(idle && ctx.nodes > 1)
 	k.Next.SetEnabled(idle && ctx.nodes > 1)
-	// In talk and presenter mode → is a presenter remote's "next", so it
-	// advances instead.
-	if ctx.talk || ctx.presenter {
+	// In presenter mode, and in talk mode with an advance hook, → is a
+	// presenter remote's "next", so it advances instead.
+	if remoteAdvances(ctx) {
 		k.Next.SetKeys("l", "tab")
 		k.Next.SetHelp("l/tab", "next node")
 	} else {
@@ -352,10 +353,17 @@ func (k *keyMap) updatePanels(ctx keyContext) {
 	k.updateAdvance(ctx)
 }
 
+// remoteAdvances reports whether a presenter remote's → and page-down keys
+// advance: in presenter mode, and in talk mode when a hook takes the advance.
+// Otherwise they keep their usual meaning.
+func remoteAdvances(ctx keyContext) bool {
+	return ctx.presenter || (ctx.talk && ctx.advance)
+}
+
 // updateAdvance sets the keys of a presenter remote's "next": in presenter
-// mode space as well as the remote's . → and page-down, in talk mode the
-// remote's keys, and otherwise . alone, when a hook takes it. esc stops a step
-// while one runs.
+// mode space as well as the remote's . → and page-down, in talk mode with a
+// hook the remote's keys, and otherwise . alone, when a hook takes it. esc
+// stops a step while one runs.
 func (k *keyMap) updateAdvance(ctx keyContext) {
 	idle := ctx.mode == modeIdle
 	k.StopStep.SetEnabled(idle && ctx.presenter && ctx.running)
@@ -363,13 +371,14 @@ func (k *keyMap) updateAdvance(ctx keyContext) {
 	case ctx.presenter:
 		k.Advance.SetKeys("space", "right", ".", "pgdown")
 		k.Advance.SetHelp("space/→", "next step")
-	case ctx.talk:
+	case remoteAdvances(ctx):
 		k.Advance.SetKeys(".", "right", "pgdown")
 		k.Advance.SetHelp("./→/pgdn", "advance")
 	default:
 		k.Advance.SetKeys(".")
 		k.Advance.SetHelp(".", "advance")
 	}
+	// In talk mode . stays enabled without a hook, to say why it does nothing.
 	k.Advance.SetEnabled(idle && (ctx.talk || ctx.advance || ctx.presenter))
 }
 
@@ -390,7 +399,7 @@ func (k *keyMap) updateFeed(ctx keyContext) {
 	for _, b := range []*key.Binding{&k.ScrollUp, &k.ScrollDown, &k.PageUp, &k.Top} {
 		b.SetEnabled(feed)
 	}
-	k.PageDown.SetEnabled(feed && !ctx.talk && !ctx.presenter) // page-down advances there
+	k.PageDown.SetEnabled(feed && !remoteAdvances(ctx)) // page-down advances there
 	k.Bottom.SetEnabled(feed && !ctx.following)
 }
 
@@ -407,8 +416,12 @@ func (k keyMap) ShortHelp() []key.Binding {
 		return []key.Binding{k.Digit, k.Enter, k.Erase, k.Cancel, k.Quit}
 	}
 	first := []key.Binding{k.Crash, k.Restart, k.Freeze, k.Campaign, k.Transfer, k.Isolate,
-		k.CutBoth, k.Select, k.Pause, k.Advance, k.Talk, k.Events, k.Inspector, k.Metrics,
-		k.Timeline, k.Partition}
+		k.CutBoth, k.Select, k.Pause}
+	if k.hook {
+		// Without a hook, the advance only explains why it does nothing.
+		first = append(first, k.Advance)
+	}
+	first = append(first, k.Talk, k.Events, k.Inspector, k.Metrics, k.Timeline, k.Partition)
 	if k.presenter {
 		first = []key.Binding{k.Advance, k.StopStep, k.Pause, k.Talk, k.Crash, k.Restart,
 			k.Freeze, k.Campaign, k.Transfer, k.Isolate, k.CutBoth, k.Select, k.Events,

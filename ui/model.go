@@ -136,6 +136,7 @@ func New(c Cluster, events <-chan cluster.Event, opts ...Options) Model {
 	m.presenter = newPresenter(m.opts.Script)
 	m.talk = m.opts.Talk || m.presenter.on()
 	first := c.Snapshot()
+	m.presenter.held = m.presenter.on() && first.Paused
 	m.origin = first.Time
 	m.failovers = newFailoverClock(first)
 	m.restyle()

@@ -425,3 +425,13 @@ func TestCandidateCardShowsEachAnswer(t *testing.T) {
 		t.Errorf("pre-candidate n3's compact card lacks its tally and answers:\n%s", got)
 	}
 }
+
+func TestTalkModeKeepsArrowWithoutHook(t *testing.T) {
+	m := press(t, newTestModel(t, newFakeCluster(demoSnapshot()), 120, 35), "1", "z", "right")
+	if m.selected != 2 {
+		t.Errorf("in talk mode without a scenario, → selected n%d, want n2", m.selected)
+	}
+	if strings.Contains(screen(m), "nothing to advance") {
+		t.Errorf("→ was taken as advance:\n%s", screen(m))
+	}
+}

@@ -40,6 +40,11 @@ type presenter struct {
 	caption    string             // the text of the last say step
 	last       stepOutcome        // of the last step, leaving out say steps that held
 	lastFailed bool               // whether the last step run failed or was stopped
+
+	// held is set while the cluster stays paused until the first step, as it
+	// starts in presenter mode, so that nothing happens before the audience
+	// has read the first caption.
+	held bool
 }
 
 // stepOutcome is the result of a finished step, as the presenter panel shows it.
@@ -133,8 +138,13 @@ func (m Model) runStep() (tea.Model, tea.Cmd) {
 	m.presenter.current = m.presenter.next
 	m.sync()
 	runner, c := m.presenter.runner, m.cluster
+	held := m.presenter.held
+	m.presenter.held = false
 	return m, func() tea.Msg {
 		defer stop()
+		if held {
+			c.SetPaused(false)
+		}
 		result, err := runner.Step(ctx)
 		next, more := runner.Next()
 		return stepDoneMsg{result: result, err: err, next: next, more: more, snap: c.Snapshot()}

@@ -460,3 +460,34 @@ func TestPresenterGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestPresenterHoldsPausedClusterUntilFirstStep(t *testing.T) {
+	r := newFakeRunner(t)
+	s := demoSnapshot()
+	s.Paused = true
+	f := newFakeCluster(s)
+	m := update(t, New(f, nil, Options{Script: r}), tea.WindowSizeMsg{Width: 120, Height: 35})
+	if !strings.Contains(screen(m), "The cluster waits, paused, for the first step.") {
+		t.Errorf("the screen does not say that the cluster waits:\n%s", screen(m))
+	}
+	m = advance(t, m, "space")
+	if f.Snapshot().Paused {
+		t.Errorf("the first step left the cluster paused")
+	}
+	if got := r.Ran(); !slices.Equal(got, []int{5}) {
+		t.Errorf("the first advance ran lines %v, want [5]", got)
+	}
+	m = advance(t, m, "space")
+	if n := strings.Count(strings.Join(f.Calls(), " "), "SetPaused(false)"); n != 1 {
+		t.Errorf("the cluster was resumed %d times, want once: %q", n, f.Calls())
+	}
+}
+
+func TestPresenterLeavesRunningClusterAlone(t *testing.T) {
+	r := newFakeRunner(t)
+	m, f := newPresenterModel(t, r, 120, 35)
+	advance(t, m, "space")
+	if slices.Contains(f.Calls(), "SetPaused(false)") {
+		t.Errorf("the first step resumed a cluster that was not held: %q", f.Calls())
+	}
+}

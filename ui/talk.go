@@ -83,7 +83,7 @@ func (m Model) pressAdvance(tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	hook := m.opts.OnAdvance
 	if hook == nil {
-		m.status = statusLine{statusError, "nothing to advance: no scenario is attached"}
+		m.status = statusLine{statusError, "nothing to advance: no scenario is attached; start raftplay with --script to step through one"}
 		return m, nil
 	}
 	m.status = statusLine{statusInfo, "advancing…"}
