@@ -60,7 +60,7 @@ type options struct {
 	tracePath  string           // every event as JSON lines, if set
 	recordPath string           // the session as a replayable scenario, if set
 	configPath string           // the configuration file, if one was named
-	madeDir    bool             // Dir is a new temporary folder made for this run
+	madeDir    bool             // this run created Dir, which holds nothing older
 	talk       bool             // start in talk mode
 	script     *scenario.Script // presenter mode plays it, if set
 }
@@ -106,9 +106,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// discardDir removes the state folder if this run created it as a temporary
-// folder. Call it only before the cluster starts, when the folder contains
-// nothing the user needs.
+// discardDir removes the state folder if this run created it. Call it only
+// before the cluster starts, when the folder contains nothing the user needs.
 func (o options) discardDir() {
 	if o.madeDir {
 		os.RemoveAll(o.Dir)
@@ -293,7 +292,18 @@ func flagHint(fs *flag.FlagSet, err error) string {
 		return ""
 	}
 	what, _, _ := strings.Cut(f.Usage, "\n")
-	return fmt.Sprintf(" (--%s: %s)", name, what)
+	form := "a value"
+	if getter, ok := f.Value.(flag.Getter); ok {
+		switch getter.Get().(type) {
+		case time.Duration:
+			form = "a duration such as 150ms"
+		case int, uint64:
+			form = "a whole number"
+		case float64:
+			form = "a number such as 2.5"
+		}
+	}
+	return fmt.Sprintf(" (--%s takes %s: %s)", name, form, what)
 }
 
 // defineFlags declares every flag of the UI command on fs.
@@ -312,7 +322,7 @@ func defineFlags(fs *flag.FlagSet, opts *options, configPath, scriptTarget *stri
 		"start with PreVote on: nodes ask for pre-votes before raising their term")
 	fs.BoolVar(&opts.CheckQuorum, "checkquorum", false,
 		"start with CheckQuorum on: leaders without a majority step down, followers stick to a live leader")
-	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts, a whole number; 0 picks a new one")
+	fs.Uint64Var(&opts.Seed, "seed", 0, "seed of the random election timeouts; 0 picks a new one")
 	fs.StringVar(configPath, "config", "", "TOML file listing the nodes' addresses and timing; flags override it")
 	fs.StringVar(scriptTarget, "script", "",
 		"presenter mode: play this scenario file or built-in scenario a step per key press")
@@ -327,6 +337,9 @@ func defineFlags(fs *flag.FlagSet, opts *options, configPath, scriptTarget *stri
 // applyFile takes from the configuration file every setting not given as a flag.
 func applyFile(opts *options, path string, set map[string]bool) error {
 	f, err := cluster.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return usageErrorf("%v; check the path given to --config", err)
+	}
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -386,6 +399,27 @@ func applyScript(opts *options, target string, set map[string]bool) error {
 	}
 	opts.script = script
 	header := script.Options
+	// A flag may change the scenario's timing and speed, but not what its
+	// steps and captions rely on: the nodes it names and the switches it sets.
+	conflicts := []struct {
+		option, flag string
+		differs      bool
+		value        any
+	}{
+		{"nodes", "nodes", opts.Nodes != header.Nodes, header.Nodes},
+		{"prevote", "prevote", opts.PreVote != header.PreVote, onOff(header.PreVote)},
+		{"checkquorum", "checkquorum", opts.CheckQuorum != header.CheckQuorum, onOff(header.CheckQuorum)},
+	}
+	for _, c := range conflicts {
+		if line, given := script.OptionLines[c.option]; given && set[c.flag] && c.differs {
+			return usageErrorf("--%s conflicts with the scenario %s, which sets %s %v on line %d; "+
+				"drop --%s, or copy the scenario and change it", c.flag, script.Name, c.option, c.value, line, c.flag)
+		}
+	}
+	if header.Nodes > maxScreenNodes {
+		return usageErrorf("the scenario %s has %d nodes, and the UI shows at most %d; "+
+			"run it headless with raftplay run %s", script.Name, header.Nodes, maxScreenNodes, target)
+	}
 	fromScript := func(option, flagName string, apply func()) {
 		if _, given := script.OptionLines[option]; given && !set[flagName] {
 			apply()
@@ -454,7 +488,9 @@ func finishOptions(opts options) (options, error) {
 		opts.Dir, err = os.MkdirTemp("", "raftplay-")
 		opts.madeDir = err == nil
 	} else {
+		_, statErr := os.Stat(opts.Dir)
 		err = os.MkdirAll(opts.Dir, 0o700)
+		opts.madeDir = err == nil && errors.Is(statErr, fs.ErrNotExist)
 	}
 	if err != nil {
 		return opts, usageErrorf("creating state folder failed: %v; choose another with --dir", err)
@@ -518,4 +554,12 @@ pause with space, quit with q. The mouse selects nodes and toggles links.
 Flags:
 `)
 	fs.PrintDefaults()
+}
+
+// onOff returns "on" or "off", as scenario files write a switch.
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }

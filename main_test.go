@@ -37,13 +37,20 @@ func TestBadFlagsExitWithUsage(t *testing.T) {
 		{"minimum named", []string{"--election-min", "2h"}, "; set it with --election-min"},
 		{"maximum named", []string{"--election-max", "2h"}, "; set it with --election-max"},
 		{"range named", []string{"--election-min", "400ms"}, "; set them with --election-min and --election-max"},
-		{"bad number named", []string{"--nodes", "abc"}, `parse error (--nodes: number of nodes, 1 to 25)`},
+		{"bad number named", []string{"--nodes", "abc"}, `parse error (--nodes takes a whole number: number of nodes, 1 to 25)`},
 		{"config with too many nodes", []string{"--config", "testdata/26nodes.toml"},
 			"testdata/26nodes.toml lists 26 nodes, and raftplay runs at most 25; remove 1 from its nodes list"},
+		{"flag against scenario", []string{"--script", "rejoin-term-inflation", "--prevote"},
+			"--prevote conflicts with the scenario rejoin-term-inflation, which sets prevote off"},
+		{"nodes against scenario", []string{"--script", "leader-crash", "--nodes", "3"},
+			"--nodes conflicts with the scenario leader-crash, which sets nodes 5"},
+		{"scenario too large for the screen", []string{"--script", "testdata/26nodes.txt"},
+			"has 26 nodes, and the UI shows at most 25; run it headless with raftplay run testdata/26nodes.txt"},
 		{"stray argument", []string{"play"}, `unexpected argument "play"; raftplay takes flags, or one of the commands`},
 		{"run without scenario", []string{"run"}, "missing scenario"},
 		{"unknown flag", []string{"--speed", "2"}, "flag provided but not defined: -speed"},
-		{"missing config file", []string{"--config", "/nonexistent/raftplay.toml"}, "/nonexistent/raftplay.toml"},
+		{"missing config file", []string{"--config", "/nonexistent/raftplay.toml"},
+			"/nonexistent/raftplay.toml: no such file or directory; check the path given to --config"},
 		{"unwritable recording", []string{"--record", "/nonexistent/r.txt"}, "cannot write the recording"},
 		{"unwritable trace", []string{"--trace", "/nonexistent/t.json"},
 			"cannot write the trace: open /nonexistent/t.json: no such file or directory; choose another file with --trace"},
@@ -224,6 +231,7 @@ func TestFailedStartLeavesNoFolder(t *testing.T) {
 		{"unwritable trace", []string{"--trace", "/nonexistent/t.json"}, exitUsage},
 		{"unwritable log after a recording", []string{"--record", "REC", "--log", "/nonexistent/l.log"}, exitUsage},
 		{"not a terminal", nil, exitFailure},
+		{"not a terminal, new folder named", []string{"--dir", "TMP/state"}, exitFailure},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,8 +242,11 @@ func TestFailedStartLeavesNoFolder(t *testing.T) {
 			t.Setenv("TMPDIR", tmp)
 			args := slices.Clone(tt.args)
 			for i, a := range args {
-				if a == "REC" {
+				switch a {
+				case "REC":
 					args[i] = filepath.Join(tmp, "session.txt")
+				case "TMP/state":
+					args[i] = filepath.Join(tmp, "state")
 				}
 			}
 			var stdout, stderr bytes.Buffer
