@@ -73,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		case "run":
 			return scenario.Command(args[1:], stdout, stderr)
 		case "scenarios":
-			return scenario.ListCommand(stdout)
+			return scenario.ListCommand(args[1:], stdout, stderr)
 		case "bench":
 			return bench.Command(args[1:], stdout, stderr)
 		}
@@ -444,19 +444,6 @@ var settingFlags = map[string]string{
 	"slowdown":             "--slow",
 }
 
-// lastStateFile returns the highest node id with a state file in dir, or 0.
-// A folder used by a larger cluster contains votes for nodes a smaller one
-// does not have, which would read as damaged files.
-func lastStateFile(dir string) int {
-	last := 0
-	for id := 1; id <= cluster.MaxNodes; id++ {
-		if _, err := os.Stat(cluster.StatePath(dir, id)); err == nil {
-			last = id
-		}
-	}
-	return last
-}
-
 // finishOptions checks the options and fills in the defaults that depend on others.
 func finishOptions(opts options) (options, error) {
 	if opts.Nodes < 1 || opts.Nodes > maxScreenNodes {
@@ -505,7 +492,7 @@ func finishOptions(opts options) (options, error) {
 // checkFiles checks that the state folder suits the cluster and that the files
 // named by flags can be written.
 func checkFiles(opts options) (options, error) {
-	if last := lastStateFile(opts.Dir); last > opts.Nodes {
+	if last := cluster.LastStateFile(opts.Dir); last > opts.Nodes {
 		return opts, usageErrorf("state folder %s holds the state files of a cluster of at least %d nodes "+
 			"(up to %s), and %d nodes were asked for; run with --nodes %d, or choose another folder with --dir",
 			opts.Dir, last, filepath.Base(cluster.StatePath(opts.Dir, last)), opts.Nodes, last)

@@ -123,6 +123,19 @@ func StatePath(dir string, id int) string {
 	return filepath.Join(dir, fmt.Sprintf("node%d.state", id))
 }
 
+// LastStateFile returns the highest node id with a state file in dir, or 0.
+// A folder used by a larger cluster contains votes for nodes a smaller one
+// does not have, which would read as damaged files.
+func LastStateFile(dir string) int {
+	last := 0
+	for id := 1; id <= MaxNodes; id++ {
+		if _, err := os.Stat(StatePath(dir, id)); err == nil {
+			last = id
+		}
+	}
+	return last
+}
+
 // Clock returns the cluster clock.
 func (c *Cluster) Clock() *Clock { return c.clock }
 

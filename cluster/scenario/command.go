@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/raftplay/raftplay/cluster"
@@ -134,6 +135,12 @@ func (ra runArgs) execute(script *Script, stdout, stderr io.Writer) int {
 		return ExitInvalid
 	}
 	defer removeDir()
+	if last := cluster.LastStateFile(dir); last > script.Options.Nodes {
+		fmt.Fprintf(stderr, "raftplay run: --dir %s holds the state files of a cluster of at least %d nodes "+
+			"(up to %s), and the scenario has %d; choose another folder with --dir, or leave --dir out\n",
+			dir, last, filepath.Base(cluster.StatePath(dir, last)), script.Options.Nodes)
+		return ExitInvalid
+	}
 
 	cfg := script.Options.Config(dir, ra.speed)
 	if ra.seedSet {
@@ -269,8 +276,14 @@ func startTrace(path string, c *cluster.Cluster) (func() error, error) {
 }
 
 // ListCommand runs raftplay scenarios: it lists the built-in scenarios with
-// a one-line description each, and returns the exit code.
-func ListCommand(stdout io.Writer) int {
+// a one-line description each, and returns the exit code. It takes no
+// arguments.
+func ListCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "raftplay scenarios: unexpected argument %q; it takes none, "+
+			"and raftplay run NAME runs one\n", args[0])
+		return ExitInvalid
+	}
 	builtins := Builtins()
 	width := 0
 	for _, b := range builtins {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,9 +216,37 @@ func TestCommandTrace(t *testing.T) {
 	}
 }
 
+func TestListCommandRejectsArguments(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := ListCommand([]string{"extra"}, &stdout, &stderr); code != ExitInvalid {
+		t.Errorf("exit %d, want %d", code, ExitInvalid)
+	}
+	if !strings.Contains(stderr.String(), `unexpected argument "extra"`) {
+		t.Errorf("message %q does not name the argument", stderr.String())
+	}
+}
+
+func TestCommandRejectsLargerClusterFolder(t *testing.T) {
+	dir := t.TempDir()
+	for id := 1; id <= 5; id++ {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("node%d.state", id)), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := writeScenario(t, fastHeader+"elect 1\n")
+	code, stdout, stderr := runCommand(path, "--dir", dir)
+	if code != ExitInvalid {
+		t.Fatalf("exit %d, want %d\n%s%s", code, ExitInvalid, stdout, stderr)
+	}
+	want := "holds the state files of a cluster of at least 5 nodes (up to node5.state), and the scenario has 3"
+	if !strings.Contains(stderr, want) {
+		t.Errorf("message %q does not contain %q", stderr, want)
+	}
+}
+
 func TestListCommand(t *testing.T) {
 	var out bytes.Buffer
-	if code := ListCommand(&out); code != ExitPassed {
+	if code := ListCommand(nil, &out, &out); code != ExitPassed {
 		t.Fatalf("exit %d, want %d", code, ExitPassed)
 	}
 	for _, b := range Builtins() {
