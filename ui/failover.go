@@ -25,6 +25,7 @@ type failover struct {
 	why    string        // the cause of the old leader's loss, or the handover's request
 	leader int           // the new leader
 	burned uint64        // terms from the old leader's to the new leader's
+	term   uint64        // the new leader's
 	target int           // for a handover: the node that the request named
 }
 
@@ -232,7 +233,7 @@ func (f *failoverClock) startHandover(plan plannedElection) {
 
 func (f *failoverClock) finish(next follow) {
 	done := failover{took: f.now.Sub(f.lostAt), why: f.lostWhy, leader: next.leader,
-		burned: next.term - min(f.lostTerm, next.term), target: f.target}
+		burned: next.term - min(f.lostTerm, next.term), term: next.term, target: f.target}
 	if f.handover {
 		f.lastHandover = done
 		f.handoverCount++

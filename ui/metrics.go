@@ -124,7 +124,7 @@ func (s *electionStats) newTerm(term uint64) {
 // while there are any, in lines of at most width that break between counts.
 func (s electionStats) lines(width int) []string {
 	counts := []string{
-		fmt.Sprintf("election terms %d: won %d", s.elections, s.outcomes[termWon]),
+		fmt.Sprintf("%s (one per term): won %d", plural(s.elections, "election"), s.outcomes[termWon]),
 		fmt.Sprintf("split %d", s.outcomes[termSplit]),
 		fmt.Sprintf("failed %d", s.outcomes[termFailed]),
 	}
@@ -266,7 +266,7 @@ func lastFailover(st *styles, f failoverClock, width int) []string {
 	last := f.done[len(f.done)-1]
 	digits := bigDuration(last.took)
 	about := []string{last.why, "→ " + raft.NodeName(last.leader) + " leads",
-		plural(int(last.burned), "term") + " burned"}
+		fmt.Sprintf("term %d → %d", last.term-last.burned, last.term)}
 	digitsWidth := 0
 	for _, d := range digits {
 		digitsWidth = max(digitsWidth, len([]rune(d)))

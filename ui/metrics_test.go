@@ -40,15 +40,15 @@ func TestElectionCountsAddUp(t *testing.T) {
 			evs = append(evs, splitVote(1180)...)
 			evs = append(evs, candidacy(1450, 5, 3))
 			return append(evs, election(1450, 1, 3, []int{3, 4}, 5)...)
-		}, "election terms 3: won 2, split 1, failed 0"},
+		}, "3 elections (one per term): won 2, split 1, failed 0"},
 		{"failed and undecided", func() []cluster.Event {
 			evs := election(200, 2, 1, []int{1, 3, 4}, 5)
 			return append(evs, candidacy(1000, 4, 2), candidacy(1300, 4, 3))
-		}, "election terms 3: won 1, split 0, failed 1, undecided 1"},
+		}, "3 elections (one per term): won 1, split 0, failed 1, undecided 1"},
 		{"late candidate in a closed term", func() []cluster.Event {
 			evs := election(200, 2, 1, []int{1, 3, 4}, 5)
 			return append(evs, candidacy(1000, 4, 2), candidacy(1300, 4, 3), candidacy(1400, 5, 2))
-		}, "election terms 3: won 1, split 1, failed 0, undecided 1"},
+		}, "3 elections (one per term): won 1, split 1, failed 0, undecided 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,7 +73,7 @@ func TestElectionCountsWrapBetweenCounts(t *testing.T) {
 	for i := range lines {
 		lines[i] = strings.TrimRight(lines[i], " ")
 	}
-	for _, want := range []string{"election terms 1: won 0, split 0", "failed 0, undecided 1"} {
+	for _, want := range []string{"1 election (one per term): won 0", "split 0, failed 0, undecided 1"} {
 		if !slices.Contains(lines, want) {
 			t.Errorf("metrics lack the line %q:\n%s", want, got)
 		}
