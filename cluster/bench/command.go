@@ -69,17 +69,17 @@ func newFlagSet(opts *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("raftplay bench", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // Command prints the one-line error itself
 	fs.Var(&intFlag{&opts.Nodes, 1, cluster.MaxNodes}, "nodes",
-		"number of `nodes`; a failover benchmark needs 3 or more")
-	fs.Var(&durationFlag{&opts.ElectionMin}, "election-min", "minimum election `timeout`")
-	fs.Var(&durationFlag{&opts.ElectionMax}, "election-max", "maximum election `timeout`")
-	fs.Var(&durationFlag{&opts.Heartbeat}, "heartbeat", "leader's heartbeat `interval`")
-	fs.Var(&intFlag{&opts.Crashes, 1, 1_000_000}, "crashes", "leader `crashes` to measure")
+		"run `N` nodes; a failover benchmark needs 3 or more")
+	fs.Var(&durationFlag{&opts.ElectionMin}, "election-min", "minimum election timeout, a `duration` such as 150ms")
+	fs.Var(&durationFlag{&opts.ElectionMax}, "election-max", "maximum election timeout, a `duration` such as 300ms")
+	fs.Var(&durationFlag{&opts.Heartbeat}, "heartbeat", "leader's heartbeat interval, a `duration` such as 50ms")
+	fs.Var(&intFlag{&opts.Crashes, 1, 1_000_000}, "crashes", "measure `N` leader crashes")
 	fs.Var(&boolFlag{&opts.PreVote}, "prevote", "run with PreVote on")
 	fs.Var(&boolFlag{&opts.CheckQuorum}, "checkquorum", "run with CheckQuorum on")
 	fs.Var(&boolFlag{&opts.fsync}, "fsync",
 		"fsync every state-file write; --fsync=false shows what fsync costs")
 	fs.Var(&uintFlag{&opts.Seed}, "seed",
-		"`seed` of the election timeouts and crash moments (default: a new random seed)")
+		"seed `N` of the election timeouts and crash moments, a whole number (default: a new random seed)")
 	fs.Var(&boolFlag{&opts.json}, "json", "print the results as one JSON object")
 	fs.Var(&idleFlag{&opts.idle}, "idle",
 		"measure instead the CPU an idle cluster uses over this `duration`, such as 30s")
@@ -119,6 +119,11 @@ func parseFlags(args []string) (options, error) {
 		opts.Seed = rand.Uint64() | 1
 	}
 	if opts.idle > 0 {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if set["crashes"] {
+			return opts, errors.New("--crashes does not apply to --idle, which measures no failover; drop one of the two")
+		}
 		return opts, validateTiming(opts.ElectionMin, opts.ElectionMax, opts.Heartbeat)
 	}
 	return opts, opts.Settings.Validate()

@@ -41,6 +41,7 @@ func TestCommandRejectsBadFlags(t *testing.T) {
 		{[]string{"--seed", "-1"}, `invalid value "-1" for flag -seed`},
 		{[]string{"--idle", "soon"}, `invalid value "soon" for flag -idle`},
 		{[]string{"--idle", "0"}, `invalid value "0" for flag -idle: use a duration from 1s to 24h`},
+		{[]string{"--idle", "2s", "--crashes", "5"}, "--crashes does not apply to --idle"},
 		{[]string{"--idle", "1ns"}, `invalid value "1ns" for flag -idle`},
 		{[]string{"--idle", "100000h"}, `invalid value "100000h" for flag -idle`},
 		{[]string{"--idle", "1s", "--heartbeat", "0s"}, "--heartbeat 0s; use a duration of at least 100µs"},
