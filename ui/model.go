@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -322,6 +323,13 @@ func (m *Model) observe(e cluster.Event) {
 	}
 }
 
+// withoutAction removes from text a leading "restart n2: " that repeats the
+// action it follows, such as "restart n2 (clean)".
+func withoutAction(text, action string) string {
+	head, _, _ := strings.Cut(action, " (")
+	return strings.TrimPrefix(text, head+": ")
+}
+
 // handleOpDone reports the result of an operation. A success does not replace
 // the prompt of a node number or menu opened while the operation ran, but a
 // failure does.
@@ -329,7 +337,7 @@ func (m Model) handleOpDone(msg opDoneMsg) (tea.Model, tea.Cmd) {
 	m.applySnapshot(msg.snap)
 	switch {
 	case msg.err != nil:
-		m.status = statusLine{statusError, msg.action + " failed: " + msg.err.Error()}
+		m.status = statusLine{statusError, msg.action + " failed: " + withoutAction(msg.err.Error(), msg.action)}
 	case m.mode == modeIdle:
 		m.status = statusLine{statusInfo, msg.done}
 	}

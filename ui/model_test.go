@@ -435,3 +435,16 @@ func TestMultilineErrorStaysOnOneLine(t *testing.T) {
 		t.Errorf("status line lacks the joined error:\n%s", screen(m))
 	}
 }
+
+func TestWithoutAction(t *testing.T) {
+	cases := []struct{ text, action, want string }{
+		{"restart n2: node failed to start: bad file", "restart n2 (clean)", "node failed to start: bad file"},
+		{"restart n2: node failed to start", "restart n2", "node failed to start"},
+		{"crash n3: node is down", "restart n2 (clean)", "crash n3: node is down"},
+	}
+	for _, tt := range cases {
+		if got := withoutAction(tt.text, tt.action); got != tt.want {
+			t.Errorf("withoutAction(%q, %q) = %q, want %q", tt.text, tt.action, got, tt.want)
+		}
+	}
+}
