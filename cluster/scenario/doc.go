@@ -35,7 +35,10 @@
 //	isolate NODE                   # cut every link of NODE; rejoin NODE heals them
 //	cut NODE NODE                  # both ways; cut NODE -> NODE cuts one way
 //	heal NODE NODE                 # also heal NODE -> NODE, heal NODE (its links), heal all
-//	partition 1 2 | 3 4 5          # groups separated by |, or a preset by name:
+//	partition 1 2 | 3 4 5          # groups separated by |: links within a group
+//	                               # heal, links between groups are cut, a node in
+//	                               # no group is isolated, and a node in two groups
+//	                               # (1 2 | 2 3) bridges them; or a preset by name:
 //	                               # isolate-leader, majority, minority-third,
 //	                               # bridge, majorities-ring
 //	delay NODE -> NODE 100ms       # delay NODE NODE 100ms sets both ways
