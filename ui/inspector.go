@@ -96,7 +96,11 @@ func (in inspector) view(st *styles, n cluster.NodeSnapshot, width, height int) 
 	lines = append(lines, row(st, "timer", left), row(st, "reset by", reset))
 	lines = append(lines, row(st, "messages", countsText(n.Status.Counts)))
 	room := height - len(lines) - 1
-	lines = append(lines, row(st, "heard", st.dim.Render("last message from each peer")))
+	heading := "last message from each peer"
+	if !n.Up {
+		heading += ", as it went down" // the times count back from then
+	}
+	lines = append(lines, row(st, "heard", st.dim.Render(heading)))
 	lines = append(lines, collapseItems(st, contactItems(n), room)...)
 	return fitBlock(lines, width, height)
 }
@@ -134,8 +138,9 @@ func (in inspector) fileLines(st *styles, n cluster.NodeSnapshot, width int) []s
 	}
 	return []string{
 		row(st, "on disk", decoded+check),
-		row(st, "written", fmt.Sprintf("%s, last %s", plural(int(r.file.Writes), "time"),
-			r.modTime.Format("15:04:05.000"))),
+		row(st, "written", firstFit(width-labelWidth,
+			fmt.Sprintf("%s, last at %s wall time", plural(int(r.file.Writes), "time"), r.modTime.Format("15:04:05.000")),
+			fmt.Sprintf("%s, last %s", plural(int(r.file.Writes), "time"), r.modTime.Format("15:04:05.000")))),
 	}
 }
 

@@ -41,3 +41,14 @@ func TestInspectorFileRejectedAtStart(t *testing.T) {
 		})
 	}
 }
+
+func TestInspectorDownNodeContacts(t *testing.T) {
+	st := newStyles(newPalette(true, true, false), true)
+	for _, up := range []bool{true, false} {
+		n := cluster.NodeSnapshot{ID: 2, StatePath: "/tmp/state/node2.state", Up: up}
+		got := ansi.Strip(inspector{}.view(st, n, 100, 12))
+		if said := strings.Contains(got, "as it went down"); said == up {
+			t.Errorf("up %v: the contacts heading says %v that they date from the crash:\n%s", up, said, got)
+		}
+	}
+}
