@@ -176,7 +176,15 @@ func (p cardsPanel) body(s cluster.Snapshot, n cluster.NodeSnapshot) []string {
 // as the card, led by the role's glyph, so the role reads without color.
 func (p cardsPanel) title(n cluster.NodeSnapshot) string {
 	if p.talk {
-		text := " " + roleGlyph(n) + " " + raft.NodeName(n.ID) + " " + strings.ToUpper(roleName(n))
+		head := roleGlyph(n) + " " + raft.NodeName(n.ID) + " "
+		short := roleName(n)
+		if n.Up {
+			short = shortRoleName(n.Status.Role)
+		}
+		// Narrow cards lose the margin, then the long role name, before
+		// any letter is cut.
+		text := firstFit(p.inner, " "+head+strings.ToUpper(roleName(n)), head+strings.ToUpper(roleName(n)),
+			head+strings.ToUpper(short))
 		text = ansi.Truncate(text, p.inner, "…")
 		pad := strings.Repeat(" ", max(p.inner-ansi.StringWidth(text), 0))
 		return p.st.talkRole(n.Status.Role, n.Up).Render(text + pad)
