@@ -127,8 +127,9 @@ func TestRejectionWordingPreVoteNotNewer(t *testing.T) {
 	lagging := leader%5 + 1
 	must(t, tc.Isolate(lagging))
 	// The others move on a term without it, so its next term is the one
-	// they are in already.
-	must(t, tc.Campaign(lagging%5+1))
+	// they are in already. A transfer moves them on at once: a campaign would
+	// start a pre-vote, which the followers of the live leader reject.
+	must(t, tc.TransferLeadership(lagging%5+1))
 	newLeader := raft.None
 	waitFor(t, "a leader in a newer term among the others", func() bool {
 		s := tc.Snapshot()

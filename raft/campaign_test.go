@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -81,6 +82,71 @@ func TestCampaignRejectedWithPreVote(t *testing.T) {
 	c.node(leader).Stop()
 	if c.node(leader).Campaign() {
 		t.Errorf("Campaign() on a stopped leader = true, want false")
+	}
+}
+
+// TestCampaignPreVoteKeepsLiveLeader pins that a requested campaign, alone or
+// by two nodes at once as in a split vote, cannot depose a leader that the
+// other nodes still hear from when PreVote is on, even without CheckQuorum.
+func TestCampaignPreVoteKeepsLiveLeader(t *testing.T) {
+	tests := []struct {
+		name       string
+		candidates int // how many followers campaign at the same moment
+	}{
+		{"one campaign", 1},
+		{"split vote", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestCluster(t, 3, preVoteOn) // CheckQuorum off
+			leader := c.elect()
+			peers := others(leader, 3)
+			c.heartbeatRound(peers)
+			candidates := peers[:tt.candidates]
+
+			for _, id := range candidates {
+				if !c.node(id).Campaign() {
+					t.Fatalf("Campaign() on follower n%d = false, want true", id)
+				}
+			}
+			for _, id := range candidates {
+				preVoteReplies := func() []Event {
+					var replies []Event
+					for _, e := range c.events.find(id, EventVoteReceived) {
+						if e.PreVote {
+							replies = append(replies, e)
+						}
+					}
+					return replies
+				}
+				waitFor(t, func() bool { return len(preVoteReplies()) >= 2 },
+					fmt.Sprintf("both replies to n%d's pre-vote", id))
+				for _, e := range preVoteReplies() {
+					if e.Granted {
+						t.Errorf("n%d granted n%d's pre-vote, want a rejection", e.Peer, id)
+					}
+					if e.Reason != ReasonLeaderRecent {
+						t.Errorf("n%d rejected n%d's pre-vote for %v, want %v", e.Peer, id, e.Reason, ReasonLeaderRecent)
+					}
+				}
+			}
+
+			c.heartbeatRound(peers)
+			got, ok := c.leaderFollowedByAll()
+			if !ok || got != leader {
+				t.Errorf("after the campaign, leader = n%d (followed by all %v), want n%d", got, ok, leader)
+			}
+			for _, node := range c.nodes {
+				if st := node.Status(); st.Term != 1 {
+					t.Errorf("n%d term after the campaign = %d, want 1", st.ID, st.Term)
+				}
+			}
+			for _, e := range c.events.find(None, EventElectionStarted) {
+				if !e.PreVote && e.Term > 1 {
+					t.Errorf("%q, want no real election after the first", e)
+				}
+			}
+		})
 	}
 }
 

@@ -68,7 +68,7 @@ func TestCheckQuorumLeaderStepsDown(t *testing.T) {
 	if lost[0].Term != 1 {
 		t.Errorf("QuorumLost term = %d, want 1", lost[0].Term)
 	}
-	want := "n1 stepped down in term 1: heard from 1 nodes in 300ms, fewer than a majority"
+	want := "n1 stepped down in term 1: heard from only itself in 300ms, fewer than a majority"
 	if got := lost[0].String(); got != want {
 		t.Errorf("QuorumLost reads %q, want %q", got, want)
 	}
@@ -133,7 +133,7 @@ func TestCheckQuorumMinorityCount(t *testing.T) {
 		t.Errorf("stepped down %v after losing the majority, want at least one window, %v",
 			at.Sub(isolated), testTimeoutMax)
 	}
-	want := fmt.Sprintf("n%d stepped down in term 1: heard from 2 nodes in 300ms, fewer than a majority", leader)
+	want := fmt.Sprintf("n%d stepped down in term 1: heard from 2 nodes, itself included, in 300ms, fewer than a majority", leader)
 	if got := lost[0].String(); got != want {
 		t.Errorf("QuorumLost reads %q, want %q", got, want)
 	}
@@ -321,29 +321,36 @@ func TestLeaseAllowsOwnLeader(t *testing.T) {
 	}
 }
 
+// TestLeaseFollowsCheckQuorumSwitch pins that the switch decides real votes
+// only: a pre-vote is rejected within the minimum election timeout of a
+// heartbeat either way.
 func TestLeaseFollowsCheckQuorumSwitch(t *testing.T) {
 	s := newSoloNode(t, HardState{Term: 2})
 	deliverHeartbeat(t, s, 2)
 	s.clock.Advance(10 * time.Millisecond)
 	preVote := &RequestVoteArgs{Term: 3, CandidateID: 3, PreVote: true}
+	vote := &RequestVoteArgs{Term: 3, CandidateID: 3}
 
 	steps := []struct {
 		checkQuorum bool
+		args        *RequestVoteArgs
 		wantGranted bool
 	}{
-		{false, true},
-		{true, false},
-		{false, true},
+		{false, preVote, false},
+		{true, preVote, false},
+		{true, vote, false},
+		{false, preVote, false},
+		{false, vote, true}, // last, because the grant moves the voter to term 3
 	}
 	for i, step := range steps {
 		s.node.SetCheckQuorum(step.checkQuorum)
-		reply, err := s.node.HandleRequestVote(preVote)
+		reply, err := s.node.HandleRequestVote(step.args)
 		if err != nil {
 			t.Fatalf("step %d: HandleRequestVote = %v, want nil", i, err)
 		}
 		if reply.VoteGranted != step.wantGranted {
-			t.Errorf("step %d: CheckQuorum %v, pre-vote 10ms after a heartbeat granted = %v (%v), want %v",
-				i, step.checkQuorum, reply.VoteGranted, reply.Reason, step.wantGranted)
+			t.Errorf("step %d: CheckQuorum %v, request (pre-vote %v) 10ms after a heartbeat granted = %v (%v), want %v",
+				i, step.checkQuorum, step.args.PreVote, reply.VoteGranted, reply.Reason, step.wantGranted)
 		}
 	}
 }

@@ -18,12 +18,16 @@ type Config struct {
 
 	// PreVote makes a node whose timer runs out first ask whether it could win,
 	// without raising its term, and start a real election only if a majority
-	// would vote for it (Ongaro's thesis, section 9.6).
+	// would vote for it (Ongaro's thesis, section 9.6). A node grants no
+	// pre-vote while it leads or has heard from its leader within the minimum
+	// election timeout, with or without CheckQuorum.
 	PreVote bool
 
-	// CheckQuorum makes a leader that has not heard from a majority within an
-	// election timeout step down, and a node that heard from a leader within the
-	// minimum election timeout ignore vote requests from others (thesis, 6.2).
+	// CheckQuorum makes a leader that has not heard from a majority within the
+	// maximum election timeout step down (thesis, 6.2). It also makes a node
+	// that leads, or heard from its leader within the minimum election
+	// timeout, reject real vote requests from others, except in a leadership
+	// transfer.
 	CheckQuorum bool
 
 	// Seed selects the random election timeouts. The node mixes in its ID, so

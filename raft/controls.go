@@ -3,8 +3,10 @@ package raft
 import "time"
 
 // Campaign makes the node's election timer run out now, so that it starts an
-// election at once, as if its timeout had expired. It reports false if the node
-// leads, is not running, or could not save the new term.
+// election at once, as if its timeout had expired. With PreVote on it starts a
+// pre-vote, which a live leader and every node that heard from it within the
+// minimum election timeout reject. It reports false if the node leads, is not
+// running, or could not save the new term.
 func (n *Node) Campaign() bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()

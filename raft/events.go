@@ -121,8 +121,12 @@ func (e Event) String() string {
 		return fmt.Sprintf("n%d failed to save term %d, vote %s: %s",
 			e.Node, e.Term, NodeName(e.VotedFor), e.Err)
 	case EventQuorumLost:
-		return fmt.Sprintf("n%d stepped down in term %d: heard from %d nodes in %v, fewer than a majority",
-			e.Node, e.Term, e.Votes, e.Timeout)
+		heard := "only itself"
+		if e.Votes != 1 {
+			heard = fmt.Sprintf("%d nodes, itself included,", e.Votes)
+		}
+		return fmt.Sprintf("n%d stepped down in term %d: heard from %s in %v, fewer than a majority",
+			e.Node, e.Term, heard, e.Timeout)
 	}
 	return fmt.Sprintf("n%d: event %d", e.Node, int(e.Kind))
 }

@@ -15,7 +15,9 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 	if args.PreVote {
 		return n.handlePreVote(args), nil
 	}
-	if !args.Transfer && n.inLease(candidate) {
+	// CheckQuorum makes a follower stick to the leader it follows for real
+	// votes too, unless that leader asked for the election by a transfer.
+	if n.checkQuorum && !args.Transfer && n.leaderLive(n.leader, candidate) {
 		return n.rejectVote(args, ReasonLeaderRecent), nil
 	}
 
@@ -46,9 +48,13 @@ func (n *Node) HandleRequestVote(args *RequestVoteArgs) (RequestVoteReply, error
 }
 
 // handlePreVote decides a pre-vote request. It changes neither term nor vote nor timer.
+// The node rejects it while it leads or within the minimum election timeout of
+// its last heartbeat from a leader, whether or not CheckQuorum is on. That
+// holds even if the node has since adopted a newer term or started a campaign
+// of its own by request, because it still heard that leader recently.
 // Called with mu held.
 func (n *Node) handlePreVote(args *RequestVoteArgs) RequestVoteReply {
-	granted, reason := DecidePreVote(n.hard.Term, args.Term, n.inLease(args.CandidateID))
+	granted, reason := DecidePreVote(n.hard.Term, args.Term, n.leaderLive(n.heardFrom, args.CandidateID))
 	if !granted {
 		return n.rejectVote(args, reason)
 	}
@@ -57,20 +63,33 @@ func (n *Node) handlePreVote(args *RequestVoteArgs) RequestVoteReply {
 	return RequestVoteReply{Term: n.hard.Term, VoteGranted: true, Reason: reason, VotedFor: n.hard.VotedFor}
 }
 
-// inLease reports whether CheckQuorum makes this node stick to its leader and
-// ignore candidate: it leads itself, or heard from its leader within the
-// minimum election timeout. Called with mu held.
-func (n *Node) inLease(candidate int) bool {
-	if !n.checkQuorum || n.leader == None || n.leader == candidate {
-		return false
+// leaderLive reports whether this node leads, or heard a heartbeat from
+// leader within the minimum election timeout and leader is not candidate.
+// Real votes pass n.leader, which a change of term clears, and pre-votes pass
+// n.heardFrom, which nothing clears. While n.leader is set it is n.heardFrom,
+// since only a heartbeat sets it. Called with mu held.
+func (n *Node) leaderLive(leader, candidate int) bool {
+	since := n.cfg.Clock.Now().Sub(n.leaderHeard)
+	return LeaderLive(n.role == Leader, leader, candidate, since, n.cfg.ElectionTimeoutMin)
+}
+
+// liveLeader returns the leader that leaderLive found live: this node if it
+// leads, else the sender of its last heartbeat. Called with mu held.
+func (n *Node) liveLeader() int {
+	if n.role == Leader {
+		return n.cfg.ID
 	}
-	return n.role == Leader || n.cfg.Clock.Now().Sub(n.leaderHeard) < n.cfg.ElectionTimeoutMin
+	return n.heardFrom
 }
 
 // rejectVote reports and builds a rejection. Called with mu held.
 func (n *Node) rejectVote(args *RequestVoteArgs, reason VoteReason) RequestVoteReply {
+	leader := n.leader
+	if reason == ReasonLeaderRecent {
+		leader = n.liveLeader()
+	}
 	n.emit(Event{Kind: EventVoteRejected, Term: n.hard.Term, Peer: args.CandidateID, Reason: reason,
-		VotedFor: n.hard.VotedFor, PeerTerm: args.Term, PreVote: args.PreVote, Leader: n.leader})
+		VotedFor: n.hard.VotedFor, PeerTerm: args.Term, PreVote: args.PreVote, Leader: leader})
 	n.log.Debug("rejected vote", "term", n.hard.Term, "candidate", args.CandidateID, "reason", reason)
 	return RequestVoteReply{Term: n.hard.Term, Reason: reason, VotedFor: n.hard.VotedFor}
 }
@@ -99,7 +118,7 @@ func (n *Node) HandleAppendEntries(args *AppendEntriesArgs) (AppendEntriesReply,
 		return AppendEntriesReply{Term: n.hard.Term}, nil
 	}
 	n.markHeard(ResetHeartbeat)
-	n.leaderHeard = n.lastHeard
+	n.leaderHeard, n.heardFrom = n.lastHeard, args.LeaderID
 	n.counts.Heartbeats++
 	reply := AppendEntriesReply{Term: n.hard.Term, Success: true}
 	if args.TimeoutNow {

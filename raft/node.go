@@ -42,7 +42,8 @@ type Node struct {
 	transfer    bool   // the next election is a leadership transfer, which bypasses PreVote and stickiness
 	preVote     bool
 	checkQuorum bool
-	leaderHeard time.Time         // last heartbeat from the current term's leader
+	leaderHeard time.Time         // last heartbeat accepted from a leader, in this term or an older one
+	heardFrom   int               // the leader that sent the heartbeat at leaderHeard, or None
 	peerHeard   map[int]time.Time // leader only: last reply from each peer in this term
 	leaderSince time.Time         // leader only: when it won, so CheckQuorum waits a full window
 	expired     time.Duration     // the timeout that ran out and started the current campaign

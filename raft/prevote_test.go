@@ -12,12 +12,12 @@ func preVoteOn(cfg *Config) { cfg.PreVote = true }
 
 func TestDecidePreVoteCases(t *testing.T) {
 	tests := []struct {
-		name         string
-		current      uint64
-		proposed     uint64
-		leaderRecent bool
-		wantGranted  bool
-		wantReason   VoteReason
+		name        string
+		current     uint64
+		proposed    uint64
+		leaderLive  bool
+		wantGranted bool
+		wantReason  VoteReason
 	}{
 		{"older proposed term", 5, 4, false, false, ReasonStaleTerm},
 		{"equal proposed term", 5, 5, false, false, ReasonStaleTerm},
@@ -25,21 +25,21 @@ func TestDecidePreVoteCases(t *testing.T) {
 		{"far newer term", 5, 9, false, true, ReasonGranted},
 		{"first term", 0, 1, false, true, ReasonGranted},
 		{"zero proposed term", 0, 0, false, false, ReasonStaleTerm},
-		{"lease, older proposed term", 5, 4, true, false, ReasonLeaderRecent},
-		{"lease, equal proposed term", 5, 5, true, false, ReasonLeaderRecent},
-		{"lease, next term", 5, 6, true, false, ReasonLeaderRecent},
-		{"lease, far newer term", 5, 9, true, false, ReasonLeaderRecent},
+		{"live leader, older proposed term", 5, 4, true, false, ReasonStaleTerm},
+		{"live leader, equal proposed term", 5, 5, true, false, ReasonStaleTerm},
+		{"live leader, next term", 5, 6, true, false, ReasonLeaderRecent},
+		{"live leader, far newer term", 5, 9, true, false, ReasonLeaderRecent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			granted, reason := DecidePreVote(tt.current, tt.proposed, tt.leaderRecent)
+			granted, reason := DecidePreVote(tt.current, tt.proposed, tt.leaderLive)
 			if granted != tt.wantGranted {
-				t.Errorf("DecidePreVote(current %d, proposed %d, lease %v) granted = %v, want %v",
-					tt.current, tt.proposed, tt.leaderRecent, granted, tt.wantGranted)
+				t.Errorf("DecidePreVote(current %d, proposed %d, live leader %v) granted = %v, want %v",
+					tt.current, tt.proposed, tt.leaderLive, granted, tt.wantGranted)
 			}
 			if reason != tt.wantReason {
-				t.Errorf("DecidePreVote(current %d, proposed %d, lease %v) reason = %v, want %v",
-					tt.current, tt.proposed, tt.leaderRecent, reason, tt.wantReason)
+				t.Errorf("DecidePreVote(current %d, proposed %d, live leader %v) reason = %v, want %v",
+					tt.current, tt.proposed, tt.leaderLive, reason, tt.wantReason)
 			}
 		})
 	}
@@ -191,6 +191,150 @@ func TestPreVoteEqualTermWording(t *testing.T) {
 	}
 	if strings.Contains(got, "term 3 is older than mine, 3") {
 		t.Errorf("VoteRejected reads %q, which calls term 3 older than term 3", got)
+	}
+}
+
+// requestPreVote sends the solo node n3's pre-vote request for term and
+// returns the reply.
+func requestPreVote(t *testing.T, s *soloNode, term uint64) RequestVoteReply {
+	t.Helper()
+	reply, err := s.node.HandleRequestVote(&RequestVoteArgs{Term: term, CandidateID: 3, PreVote: true})
+	if err != nil {
+		t.Fatalf("HandleRequestVote = %v, want nil", err)
+	}
+	return reply
+}
+
+func TestPreVoteRejectedWhileLeaderHeard(t *testing.T) {
+	s := newSoloNodeWith(t, HardState{Term: 1}, preVoteOn) // CheckQuorum off
+	s.clock.Advance(10 * time.Millisecond)
+	heartbeatAt := deliverHeartbeat(t, s, 2)
+	savesBefore := s.storage.history()
+	s.clock.AdvanceTo(heartbeatAt.Add(testTimeoutMin - time.Nanosecond))
+	before := s.node.Status()
+
+	reply := requestPreVote(t, s, 3)
+	if reply.VoteGranted {
+		t.Errorf("pre-vote granted within the minimum election timeout of a heartbeat, want rejected")
+	}
+	if reply.Reason != ReasonLeaderRecent {
+		t.Errorf("reason = %v, want %v", reply.Reason, ReasonLeaderRecent)
+	}
+	if reply.Term != 2 {
+		t.Errorf("reply term = %d, want 2, the voter's", reply.Term)
+	}
+
+	st := s.node.Status()
+	if st.Term != 2 || st.VotedFor != None {
+		t.Errorf("voter: term %d, vote %s; want term 2, no vote", st.Term, NodeName(st.VotedFor))
+	}
+	if st.Role != Follower || st.Leader != 2 {
+		t.Errorf("voter = %v of %s, want follower of n2", st.Role, NodeName(st.Leader))
+	}
+	if saves := s.storage.history(); !slices.Equal(saves, savesBefore) {
+		t.Errorf("saves = %+v, want nothing new after %+v", saves, savesBefore)
+	}
+	rejected := s.events.find(1, EventVoteRejected)
+	if len(rejected) != 1 {
+		t.Fatalf("VoteRejected events = %+v, want 1", rejected)
+	}
+	want := "n1 rejected n3's pre-vote for term 3: heard from leader n2 within the minimum election timeout"
+	if got := rejected[0].String(); got != want {
+		t.Errorf("VoteRejected reads %q, want %q", got, want)
+	}
+	if !st.Deadline.Equal(before.Deadline) || st.ResetReason != before.ResetReason {
+		t.Errorf("timer: deadline %v (%v), want %v (%v) unchanged",
+			st.Deadline, st.ResetReason, before.Deadline, before.ResetReason)
+	}
+}
+
+func TestPreVoteGrantedAfterMinimumTimeout(t *testing.T) {
+	s := newSoloNodeWith(t, HardState{Term: 2}, preVoteOn) // CheckQuorum off
+	heartbeatAt := deliverHeartbeat(t, s, 2)
+
+	s.clock.AdvanceTo(heartbeatAt.Add(testTimeoutMin - time.Nanosecond))
+	if reply := requestPreVote(t, s, 3); reply.VoteGranted {
+		t.Errorf("pre-vote 1ns before the minimum election timeout granted, want rejected")
+	}
+
+	s.clock.AdvanceTo(heartbeatAt.Add(testTimeoutMin))
+	if st := s.node.Status(); st.Role != Follower || st.Leader != 2 {
+		t.Fatalf("voter at the minimum election timeout = %v of %s, want follower of n2",
+			st.Role, NodeName(st.Leader))
+	}
+	reply := requestPreVote(t, s, 3)
+	if !reply.VoteGranted {
+		t.Errorf("pre-vote one minimum election timeout after the heartbeat rejected (%v), want granted", reply.Reason)
+	}
+	if reply.Reason != ReasonGranted {
+		t.Errorf("reason = %v, want %v", reply.Reason, ReasonGranted)
+	}
+	if got, want := s.storage.current(), (HardState{Term: 2}); got != want {
+		t.Errorf("voter saved %+v, want %+v unchanged by a pre-vote", got, want)
+	}
+}
+
+// TestPreVoteRejectedByRequestedCampaign pins that a node that campaigns by
+// request still rejects pre-votes while it heard its leader recently, although
+// it no longer follows that leader.
+func TestPreVoteRejectedByRequestedCampaign(t *testing.T) {
+	s := newSoloNodeWith(t, HardState{Term: 1}, preVoteOn) // CheckQuorum off
+	deliverHeartbeat(t, s, 2)
+	s.clock.Advance(10 * time.Millisecond)
+	if !s.node.Campaign() {
+		t.Fatalf("Campaign() on a follower = false, want true")
+	}
+	if st := s.node.Status(); st.Role != PreCandidate || st.Leader != None {
+		t.Fatalf("after Campaign: %v of %s, want pre-candidate with no leader", st.Role, NodeName(st.Leader))
+	}
+
+	reply := requestPreVote(t, s, 3)
+	if reply.VoteGranted {
+		t.Errorf("pre-vote granted 10ms after a heartbeat, want rejected")
+	}
+	if reply.Reason != ReasonLeaderRecent {
+		t.Errorf("reason = %v, want %v", reply.Reason, ReasonLeaderRecent)
+	}
+	rejected := s.events.find(1, EventVoteRejected)
+	if len(rejected) != 1 {
+		t.Fatalf("VoteRejected events = %+v, want 1", rejected)
+	}
+	want := "n1 rejected n3's pre-vote for term 3: heard from leader n2 within the minimum election timeout"
+	if got := rejected[0].String(); got != want {
+		t.Errorf("VoteRejected reads %q, want %q", got, want)
+	}
+}
+
+func TestPreVoteRejectedByLeader(t *testing.T) {
+	c := newTestCluster(t, 3, preVoteOn) // CheckQuorum off
+	leader := c.elect()
+	peers := others(leader, 3)
+	// The leader never received a heartbeat, so only leading can make it
+	// reject, and it goes on rejecting for as long as it leads.
+	for range 2 * int(testTimeoutMax/testHeartbeat) {
+		c.heartbeatRound(peers)
+	}
+
+	reply, err := c.node(leader).HandleRequestVote(&RequestVoteArgs{Term: 5, CandidateID: peers[0], PreVote: true})
+	if err != nil {
+		t.Fatalf("HandleRequestVote = %v, want nil", err)
+	}
+	if reply.VoteGranted {
+		t.Errorf("leader granted n%d's pre-vote, want rejected", peers[0])
+	}
+	if reply.Reason != ReasonLeaderRecent {
+		t.Errorf("leader's reason = %v, want %v", reply.Reason, ReasonLeaderRecent)
+	}
+	if st := c.node(leader).Status(); st.Role != Leader || st.Term != 1 {
+		t.Errorf("leader after the pre-vote: %v in term %d, want leader in term 1", st.Role, st.Term)
+	}
+	rejected := c.events.find(leader, EventVoteRejected)
+	if len(rejected) != 1 {
+		t.Fatalf("leader's VoteRejected events = %+v, want 1", rejected)
+	}
+	want := fmt.Sprintf("n%d rejected n%d's pre-vote for term 5: I lead this term", leader, peers[0])
+	if got := rejected[0].String(); got != want {
+		t.Errorf("VoteRejected reads %q, want %q", got, want)
 	}
 }
 
@@ -452,94 +596,79 @@ func isolateFollower(t *testing.T, c *testCluster) (leader, rejoiner, connected 
 }
 
 func TestRejoinAfterHeartbeatKeepsLeader(t *testing.T) {
-	tests := []struct {
-		name        string
-		checkQuorum bool
-	}{
-		{"pre-vote", false},
-		{"pre-vote and check quorum", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := newTestCluster(t, 3, func(cfg *Config) {
-				cfg.PreVote = true
-				cfg.CheckQuorum = tt.checkQuorum
-			})
-			leader, rejoiner, connected, _ := isolateFollower(t, c)
-			if st := c.node(rejoiner).Status(); st.Role != PreCandidate || st.Term != 1 {
-				t.Errorf("cut-off n%d: %v in term %d, want pre-candidate in term 1", rejoiner, st.Role, st.Term)
-			}
+	eachPreVoteMode(t, func(t *testing.T, c *testCluster) {
+		leader, rejoiner, connected, _ := isolateFollower(t, c)
+		if st := c.node(rejoiner).Status(); st.Role != PreCandidate || st.Term != 1 {
+			t.Errorf("cut-off n%d: %v in term %d, want pre-candidate in term 1", rejoiner, st.Role, st.Term)
+		}
 
-			// Heal while the next heartbeat is due before the rejoiner's timer,
-			// so the heartbeat reaches it first.
-			for c.node(rejoiner).Status().TimeLeft() <= testHeartbeat {
-				c.heartbeatRound([]int{connected})
-			}
-			c.waitRequestsRouted() // so no pre-vote request sent before the heal is delivered after it
-			c.isolate(rejoiner, false)
-			for range 12 {
-				c.heartbeatRound([]int{connected, rejoiner})
-			}
+		// Heal while the next heartbeat is due before the rejoiner's timer,
+		// so the heartbeat reaches it first.
+		for c.node(rejoiner).Status().TimeLeft() <= testHeartbeat {
+			c.heartbeatRound([]int{connected})
+		}
+		c.waitRequestsRouted() // so no pre-vote request sent before the heal is delivered after it
+		c.isolate(rejoiner, false)
+		for range 12 {
+			c.heartbeatRound([]int{connected, rejoiner})
+		}
 
-			got, ok := c.leaderFollowedByAll()
-			if !ok || got != leader {
-				t.Errorf("after rejoining, leader = n%d (followed by all %v), want n%d", got, ok, leader)
+		got, ok := c.leaderFollowedByAll()
+		if !ok || got != leader {
+			t.Errorf("after rejoining, leader = n%d (followed by all %v), want n%d", got, ok, leader)
+		}
+		for _, node := range c.nodes {
+			if st := node.Status(); st.Term != 1 {
+				t.Errorf("n%d term after rejoining = %d, want 1", st.ID, st.Term)
 			}
-			for _, node := range c.nodes {
-				if st := node.Status(); st.Term != 1 {
-					t.Errorf("n%d term after rejoining = %d, want 1", st.ID, st.Term)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
-func TestRejoinPreVoteRejectedInLease(t *testing.T) {
-	c := newTestCluster(t, 3, func(cfg *Config) {
-		cfg.PreVote = true
-		cfg.CheckQuorum = true
+func TestRejoinPreVoteRejectedByLiveLeader(t *testing.T) {
+	eachPreVoteMode(t, func(t *testing.T, c *testCluster) {
+		leader, rejoiner, connected, tick := isolateFollower(t, c)
+
+		// Heal just before the rejoiner's timer runs out, so that its
+		// pre-vote reaches the others while they still hear from the leader.
+		for c.node(rejoiner).Status().TimeLeft() >= testHeartbeat {
+			c.heartbeatRound([]int{connected})
+			tick = c.clock.Now()
+		}
+		c.waitRequestsRouted() // so no heartbeat sent before the heal reaches the rejoiner after it
+		c.isolate(rejoiner, false)
+		c.clock.AdvanceTo(c.node(rejoiner).Status().Deadline)
+		waitFor(t, func() bool { return len(c.events.find(rejoiner, EventVoteReceived)) == 2 },
+			"both replies to the rejoiner's pre-vote")
+		for _, e := range c.events.find(rejoiner, EventVoteReceived) {
+			if e.Granted {
+				t.Errorf("n%d granted the rejoiner's pre-vote, want a rejection", e.Peer)
+			}
+			if e.Reason != ReasonLeaderRecent {
+				t.Errorf("n%d rejected the rejoiner's pre-vote for %v, want %v", e.Peer, e.Reason, ReasonLeaderRecent)
+			}
+			if !e.PreVote {
+				t.Errorf("reply from n%d counted as a real vote, want a pre-vote", e.Peer)
+			}
+		}
+
+		c.clock.AdvanceTo(tick.Add(testHeartbeat))
+		now := c.clock.Now()
+		waitFor(t, func() bool { return c.node(rejoiner).Status().LastHeard.Equal(now) },
+			"the rejoiner to hear the leader's heartbeat")
+		for range 12 {
+			c.heartbeatRound([]int{connected, rejoiner})
+		}
+		got, ok := c.leaderFollowedByAll()
+		if !ok || got != leader {
+			t.Errorf("after rejoining, leader = n%d (followed by all %v), want n%d", got, ok, leader)
+		}
+		for _, node := range c.nodes {
+			if st := node.Status(); st.Term != 1 {
+				t.Errorf("n%d term after rejoining = %d, want 1", st.ID, st.Term)
+			}
+		}
 	})
-	leader, rejoiner, connected, tick := isolateFollower(t, c)
-
-	// Heal just before the rejoiner's timer runs out, so that its pre-vote
-	// reaches the others while they still hear from the leader.
-	for c.node(rejoiner).Status().TimeLeft() >= testHeartbeat {
-		c.heartbeatRound([]int{connected})
-		tick = c.clock.Now()
-	}
-	c.waitRequestsRouted() // so no heartbeat sent before the heal reaches the rejoiner after it
-	c.isolate(rejoiner, false)
-	c.clock.AdvanceTo(c.node(rejoiner).Status().Deadline)
-	waitFor(t, func() bool { return len(c.events.find(rejoiner, EventVoteReceived)) == 2 },
-		"both replies to the rejoiner's pre-vote")
-	for _, e := range c.events.find(rejoiner, EventVoteReceived) {
-		if e.Granted {
-			t.Errorf("n%d granted the rejoiner's pre-vote, want a rejection", e.Peer)
-		}
-		if e.Reason != ReasonLeaderRecent {
-			t.Errorf("n%d rejected the rejoiner's pre-vote for %v, want %v", e.Peer, e.Reason, ReasonLeaderRecent)
-		}
-		if !e.PreVote {
-			t.Errorf("reply from n%d counted as a real vote, want a pre-vote", e.Peer)
-		}
-	}
-
-	c.clock.AdvanceTo(tick.Add(testHeartbeat))
-	now := c.clock.Now()
-	waitFor(t, func() bool { return c.node(rejoiner).Status().LastHeard.Equal(now) },
-		"the rejoiner to hear the leader's heartbeat")
-	for range 12 {
-		c.heartbeatRound([]int{connected, rejoiner})
-	}
-	got, ok := c.leaderFollowedByAll()
-	if !ok || got != leader {
-		t.Errorf("after rejoining, leader = n%d (followed by all %v), want n%d", got, ok, leader)
-	}
-	for _, node := range c.nodes {
-		if st := node.Status(); st.Term != 1 {
-			t.Errorf("n%d term after rejoining = %d, want 1", st.ID, st.Term)
-		}
-	}
 }
 
 // TestRejoinWithoutPreVoteDisrupts shows what PreVote prevents, so that the
@@ -562,5 +691,22 @@ func TestRejoinWithoutPreVoteDisrupts(t *testing.T) {
 		fmt.Sprintf("the leader to adopt the rejoiner's term %d from its heartbeat reply", rejoinerTerm))
 	if st := c.node(leader).Status(); st.Role == Leader {
 		t.Errorf("old leader still leads in term %d, want it to step down", st.Term)
+	}
+}
+
+// eachPreVoteMode runs body on a new 3-node cluster with PreVote on, once
+// without CheckQuorum and once with it.
+func eachPreVoteMode(t *testing.T, body func(t *testing.T, c *testCluster)) {
+	for _, checkQuorum := range []bool{false, true} {
+		name := "pre-vote"
+		if checkQuorum {
+			name = "pre-vote and check quorum"
+		}
+		t.Run(name, func(t *testing.T) {
+			body(t, newTestCluster(t, 3, func(cfg *Config) {
+				cfg.PreVote = true
+				cfg.CheckQuorum = checkQuorum
+			}))
+		})
 	}
 }

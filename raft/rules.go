@@ -1,6 +1,9 @@
 package raft
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // The decisions of the election, as pure functions over values so that they can
 // be tested by table. The Node applies them with its mutex held.
@@ -17,7 +20,7 @@ const (
 	ReasonAlreadyVoted                    // the voter already voted for another node in this term
 	ReasonPersistFailed                   // the voter could not save its vote, so it may not grant it
 	ReasonStopped                         // the voter is shutting down
-	ReasonLeaderRecent                    // the voter heard from a live leader within the minimum election timeout
+	ReasonLeaderRecent                    // the voter leads, or heard from a live leader within the minimum election timeout
 )
 
 // String returns a short name for the reason.
@@ -55,6 +58,9 @@ func (r VoteReason) describe(e Event) string {
 	case ReasonAlreadyVoted:
 		return fmt.Sprintf("already voted for %s in term %d", NodeName(e.VotedFor), e.Term)
 	case ReasonLeaderRecent:
+		if e.Leader == e.Node && e.PreVote {
+			return "I lead this term"
+		}
 		if e.Leader == e.Node {
 			return "I lead this term and CheckQuorum keeps me leading"
 		}
@@ -93,18 +99,36 @@ func DecideVote(s HardState, candidateTerm uint64, candidate int) (bool, VoteRea
 	return true, ReasonGranted
 }
 
-// DecidePreVote decides a pre-vote request for the term a pre-candidate would
-// move to, by a voter at term current. A pre-vote changes nothing at the voter,
-// so it is granted to any node whose next term is newer than the voter's: a
-// node that could not win a real election cannot win its pre-vote either.
-// leaderRecent is true when the voter heard from a live leader within the
-// minimum election timeout and CheckQuorum makes it stick to that leader.
-func DecidePreVote(current, proposed uint64, leaderRecent bool) (bool, VoteReason) {
+// LeaderLive reports whether a voter still has a live leader when candidate
+// requests its vote or pre-vote: the voter leads (leads), or it heard a
+// heartbeat from leader less than minTimeout ago (sinceHeartbeat is the time
+// since that heartbeat). leader is None if the voter heard from no leader. A
+// request from that leader itself does not count, because a leader that
+// requests votes has stopped leading.
+func LeaderLive(leads bool, leader, candidate int, sinceHeartbeat, minTimeout time.Duration) bool {
 	switch {
-	case leaderRecent:
-		return false, ReasonLeaderRecent
+	case leads:
+		return true
+	case leader == None || leader == candidate:
+		return false
+	}
+	return sinceHeartbeat < minTimeout
+}
+
+// DecidePreVote decides a pre-vote request for the term a pre-candidate would
+// move to, by a voter at term current. A pre-vote changes nothing at the
+// voter. It is granted only if the proposed term is newer than the voter's and
+// the voter has no live leader (see LeaderLive). When both fail, the term is
+// the reason given. With no log, every candidate's log counts as up to date.
+// The leader check keeps a node that lost touch with the leader from deposing
+// it while a majority still hears from it (Pre-Vote, Ongaro's thesis, section
+// 9.6).
+func DecidePreVote(current, proposed uint64, leaderLive bool) (bool, VoteReason) {
+	switch {
 	case proposed <= current:
 		return false, ReasonStaleTerm
+	case leaderLive:
+		return false, ReasonLeaderRecent
 	}
 	return true, ReasonGranted
 }

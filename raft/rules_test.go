@@ -62,6 +62,36 @@ func TestShouldAdoptTermCases(t *testing.T) {
 	}
 }
 
+func TestLeaderLiveCases(t *testing.T) {
+	const minTimeout = 150 * time.Millisecond
+	tests := []struct {
+		name      string
+		leads     bool
+		leader    int
+		candidate int
+		since     time.Duration
+		want      bool
+	}{
+		{"follower, heartbeat just now", false, 2, 3, 0, true},
+		{"follower, heartbeat just within the minimum", false, 2, 3, minTimeout - time.Nanosecond, true},
+		{"follower, heartbeat at the minimum", false, 2, 3, minTimeout, false},
+		{"follower, heartbeat long ago", false, 2, 3, 10 * minTimeout, false},
+		{"no leader heard", false, None, 3, 0, false},
+		{"request from the leader heard", false, 2, 2, 0, false},
+		{"voter leads", true, 1, 3, 10 * minTimeout, true},
+		{"voter leads, no heartbeat heard", true, None, 3, 10 * minTimeout, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := LeaderLive(tt.leads, tt.leader, tt.candidate, tt.since, minTimeout)
+			if got != tt.want {
+				t.Errorf("LeaderLive(leads %v, leader %s, candidate n%d, since %v, min %v) = %v, want %v",
+					tt.leads, NodeName(tt.leader), tt.candidate, tt.since, minTimeout, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestMajorityClusterSizes(t *testing.T) {
 	want := map[int]int{1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 4, 7: 4, 9: 5}
 	for n, majority := range want {
@@ -164,6 +194,19 @@ func TestEventStringWording(t *testing.T) {
 		{
 			Event{Node: 2, Kind: EventVoteRejected, Term: 3, Peer: 1, Reason: ReasonPersistFailed},
 			"n2 rejected n1 in term 3: state file write failed",
+		},
+		{
+			Event{Node: 2, Kind: EventVoteRejected, Term: 3, Peer: 1, Reason: ReasonLeaderRecent, PeerTerm: 3, Leader: 3},
+			"n2 rejected n1 in term 3: heard from leader n3 within the minimum election timeout",
+		},
+		{
+			Event{Node: 2, Kind: EventVoteRejected, Term: 3, Peer: 1, Reason: ReasonLeaderRecent, PeerTerm: 4,
+				PreVote: true, Leader: 2},
+			"n2 rejected n1's pre-vote for term 4: I lead this term",
+		},
+		{
+			Event{Node: 2, Kind: EventVoteRejected, Term: 3, Peer: 1, Reason: ReasonLeaderRecent, PeerTerm: 3, Leader: 2},
+			"n2 rejected n1 in term 3: I lead this term and CheckQuorum keeps me leading",
 		},
 		{
 			Event{Node: 2, Kind: EventRoleChanged, Role: Follower, Term: 4, Peer: 1},

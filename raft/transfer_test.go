@@ -12,6 +12,7 @@ func TestTransferLeadershipTargetWins(t *testing.T) {
 		tweak func(*Config)
 	}{
 		{"defaults", nil},
+		{"pre-vote", preVoteOn},
 		{"pre-vote and check quorum", func(cfg *Config) {
 			cfg.PreVote = true
 			cfg.CheckQuorum = true
