@@ -46,10 +46,10 @@ func TestChaos(t *testing.T) {
 	}
 	t.Logf("chaos seed %d; replay with -chaos.seed=%d", seed, seed)
 	for _, nodes := range []int{3, 5, 7} {
-		for _, options := range []string{"plain", "prevote+checkquorum"} {
+		for _, options := range []string{"plain", "prevote", "prevote+checkquorum"} {
 			name := fmt.Sprintf("%d nodes %s", nodes, options)
 			t.Run(name, func(t *testing.T) {
-				stats := runChaos(t, nodes, options != "plain", seed+uint64(nodes))
+				stats := runChaos(t, nodes, options != "plain", options == "prevote+checkquorum", seed+uint64(nodes))
 				t.Logf("%s: %d faults, %d heals, %d elections, longest recovery after a heal %v",
 					name, stats.faults, stats.heals, stats.elections, stats.longestRecovery)
 			})
@@ -57,10 +57,10 @@ func TestChaos(t *testing.T) {
 	}
 }
 
-func runChaos(t *testing.T, nodes int, options bool, seed uint64) chaosStats {
+func runChaos(t *testing.T, nodes int, preVote, checkQuorum bool, seed uint64) chaosStats {
 	cfg := testConfig(t, nodes)
 	cfg.ElectionTimeoutMin, cfg.ElectionTimeoutMax, cfg.Heartbeat = chaosTimeoutMin, chaosTimeoutMax, chaosHeartbeat
-	cfg.PreVote, cfg.CheckQuorum, cfg.Seed = options, options, seed
+	cfg.PreVote, cfg.CheckQuorum, cfg.Seed = preVote, checkQuorum, seed
 	tc := startCluster(t, cfg)
 	defer tc.stop()
 	rng := rand.New(rand.NewPCG(seed, 7))
