@@ -53,6 +53,7 @@ type mergeKey struct {
 	node, peer int
 	term       uint64
 	preVote    bool
+	round      uint64 // the campaign, since a node asks for pre-votes again in the same term
 }
 
 // campaign is a node's current election or pre-vote, and who voted for it.
@@ -60,6 +61,7 @@ type campaign struct {
 	term    uint64
 	preVote bool
 	voters  []int
+	round   uint64 // numbers the campaigns the feed has seen, from 1
 }
 
 // beatBase is the heartbeat count of a node at the last snapshot.
@@ -84,6 +86,7 @@ type feed struct {
 	led       [MaxNodes + 1]uint64     // the term each node last led
 	previous  [MaxNodes + 1]raft.Event // each node's last event, for why it stepped down
 	campaigns [MaxNodes + 1]campaign
+	rounds    uint64 // campaigns seen
 	beats     uint64 // heartbeats received by every node while the UI ran
 	bases     [MaxNodes + 1]beatBase
 
@@ -117,7 +120,8 @@ func (f *feed) addRaft(e raft.Event) bool {
 	defer func() { f.previous[e.Node] = e }()
 	switch e.Kind {
 	case raft.EventElectionStarted:
-		f.campaigns[e.Node] = campaign{term: e.Term, preVote: e.PreVote, voters: []int{e.Node}}
+		f.rounds++
+		f.campaigns[e.Node] = campaign{term: e.Term, preVote: e.PreVote, voters: []int{e.Node}, round: f.rounds}
 		f.pushRaft(e, classElection, e.String())
 	case raft.EventVoteRequested:
 		f.addRequest(e)
@@ -155,6 +159,9 @@ func (f *feed) pushRaft(e raft.Event, class eventClass, text string) bool {
 // for the same term.
 func (f *feed) addRequest(e raft.Event) {
 	key := mergeKey{kind: mergeRequests, node: e.Node, term: e.Term, preVote: e.PreVote}
+	if c := f.campaigns[e.Node]; c.term == e.Term && c.preVote == e.PreVote {
+		key.round = c.round
+	}
 	if i := f.find(key); i >= 0 {
 		entry := &f.entries[i]
 		entry.peers = append(slices.Clip(entry.peers), e.Peer)

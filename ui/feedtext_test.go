@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/raftplay/raftplay/cluster"
@@ -57,5 +58,33 @@ func TestFeedFailedCampaignSave(t *testing.T) {
 		Raft: raft.Event{Node: 3, Kind: raft.EventPersistFailed, Term: 5, VotedFor: 2, Err: "disk full"}})
 	if got := f.entries[len(f.entries)-1].text; got != "n3 failed to save term 5, vote n2: disk full" {
 		t.Errorf("voter's feed line = %q", got)
+	}
+}
+
+func TestFeedPreVoteRoundsKeepSeparateLines(t *testing.T) {
+	f := newFeed()
+	f.nodes, f.quorum = 3, 2
+	for range 3 {
+		for _, e := range []raft.Event{
+			{Node: 2, Kind: raft.EventElectionStarted, Term: 2, PreVote: true},
+			{Node: 2, Kind: raft.EventVoteRequested, Term: 2, Peer: 1, PreVote: true},
+			{Node: 2, Kind: raft.EventVoteRequested, Term: 2, Peer: 3, PreVote: true},
+		} {
+			f.add(cluster.Event{Kind: cluster.EventRaft, Node: e.Node, Raft: e})
+		}
+	}
+	var requests []string
+	for _, entry := range f.entries {
+		if strings.Contains(entry.text, "requested") {
+			requests = append(requests, entry.text)
+		}
+	}
+	if len(requests) != 3 {
+		t.Fatalf("%d request lines for 3 pre-vote rounds, want 3: %q", len(requests), requests)
+	}
+	for _, line := range requests {
+		if strings.Count(line, "n1") != 1 || strings.Count(line, "n3") != 1 {
+			t.Errorf("a round's line lists peers more than once: %q", line)
+		}
 	}
 }

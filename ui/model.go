@@ -323,10 +323,12 @@ func (m *Model) observe(e cluster.Event) {
 	}
 }
 
-// withoutAction removes from text a leading "restart n2: " that repeats the
-// action it follows, such as "restart n2 (clean)".
+// withoutAction removes from text a leading "restart n2: " or
+// "restart n2 (stale): " that repeats the action it follows, such as
+// "restart n2 (stale)".
 func withoutAction(text, action string) string {
 	head, _, _ := strings.Cut(action, " (")
+	text = strings.TrimPrefix(text, action+": ")
 	return strings.TrimPrefix(text, head+": ")
 }
 
@@ -365,6 +367,9 @@ func (m *Model) applySnapshot(s cluster.Snapshot) {
 	}
 	before := m.layoutInputs()
 	m.snap = s
+	if !s.Paused {
+		m.presenter.held = false // resumed by hand before the first step
+	}
 	switch n := len(s.Nodes); {
 	case n == 0:
 		m.selected = raft.None

@@ -441,6 +441,7 @@ func TestWithoutAction(t *testing.T) {
 		{"restart n2: node failed to start: bad file", "restart n2 (clean)", "node failed to start: bad file"},
 		{"restart n2: node failed to start", "restart n2", "node failed to start"},
 		{"crash n3: node is down", "restart n2 (clean)", "crash n3: node is down"},
+		{"restart n2 (stale): no earlier write", "restart n2 (stale)", "no earlier write"},
 	}
 	for _, tt := range cases {
 		if got := withoutAction(tt.text, tt.action); got != tt.want {

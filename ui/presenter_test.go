@@ -491,3 +491,19 @@ func TestPresenterLeavesRunningClusterAlone(t *testing.T) {
 		t.Errorf("the first step resumed a cluster that was not held: %q", f.Calls())
 	}
 }
+
+func TestPresenterHoldEndsWhenResumedByHand(t *testing.T) {
+	r := newFakeRunner(t)
+	s := demoSnapshot()
+	s.Paused = true
+	f := newFakeCluster(s)
+	m := update(t, New(f, nil, Options{Script: r}), tea.WindowSizeMsg{Width: 120, Height: 35})
+	m = pressRunning(t, m, "w")
+	if f.Snapshot().Paused {
+		t.Fatalf("w did not resume the cluster")
+	}
+	m.applySnapshot(f.Snapshot())
+	if strings.Contains(screen(m), "waits, paused") {
+		t.Errorf("the panel still says the cluster waits after w resumed it:\n%s", screen(m))
+	}
+}
