@@ -60,7 +60,7 @@ type options struct {
 	tracePath  string           // every event as JSON lines, if set
 	recordPath string           // the session as a replayable scenario, if set
 	configPath string           // the configuration file, if one was named
-	madeDir    bool             // this run created Dir, which holds nothing older
+	madeDir    string           // the top folder this run created for Dir, if any: Dir or a parent
 	talk       bool             // start in talk mode
 	script     *scenario.Script // presenter mode plays it, if set
 }
@@ -69,6 +69,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "help":
+			if len(args) > 1 {
+				return helpCommand(args[1], stdout, stderr)
+			}
 			args = []string{"--help"}
 		case "run":
 			return scenario.Command(args[1:], stdout, stderr)
@@ -106,11 +109,41 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// helpCommand runs raftplay help COMMAND: the help of run, scenarios or bench.
+func helpCommand(command string, stdout, stderr io.Writer) int {
+	switch command {
+	case "run":
+		return scenario.Command([]string{"--help"}, stdout, stderr)
+	case "scenarios":
+		return scenario.ListCommand([]string{"--help"}, stdout, stderr)
+	case "bench":
+		return bench.Command([]string{"--help"}, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "raftplay help: unknown command %q; the commands are run, scenarios and bench, "+
+		"and raftplay --help shows the rest\n", command)
+	return exitUsage
+}
+
 // discardDir removes the state folder if this run created it. Call it only
 // before the cluster starts, when the folder contains nothing the user needs.
 func (o options) discardDir() {
-	if o.madeDir {
-		os.RemoveAll(o.Dir)
+	if o.madeDir != "" {
+		os.RemoveAll(o.madeDir)
+	}
+}
+
+// topMissing returns the highest folder on the way to dir that does not
+// exist yet, dir itself if only it is missing, or "" if dir exists.
+func topMissing(dir string) string {
+	missing := ""
+	for path := filepath.Clean(dir); ; path = filepath.Dir(path) {
+		if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+			return missing
+		}
+		missing = path
+		if parent := filepath.Dir(path); parent == path {
+			return missing
+		}
 	}
 }
 
@@ -399,14 +432,19 @@ func applyScript(opts *options, target string, set map[string]bool) error {
 	}
 	opts.script = script
 	header := script.Options
-	// A flag may change the scenario's timing and speed, but not what its
-	// steps and captions rely on: the nodes it names and the switches it sets.
+	// A flag may change the scenario's speed and seed, but not what its steps
+	// and captions rely on: the nodes, timing and switches it sets.
 	conflicts := []struct {
 		option, flag string
 		differs      bool
 		value        any
 	}{
 		{"nodes", "nodes", opts.Nodes != header.Nodes, header.Nodes},
+		{"election-timeout", "election-min", opts.ElectionTimeoutMin != header.ElectionTimeoutMin,
+			fmt.Sprintf("%v %v", header.ElectionTimeoutMin, header.ElectionTimeoutMax)},
+		{"election-timeout", "election-max", opts.ElectionTimeoutMax != header.ElectionTimeoutMax,
+			fmt.Sprintf("%v %v", header.ElectionTimeoutMin, header.ElectionTimeoutMax)},
+		{"heartbeat", "heartbeat", opts.Heartbeat != header.Heartbeat, header.Heartbeat},
 		{"prevote", "prevote", opts.PreVote != header.PreVote, onOff(header.PreVote)},
 		{"checkquorum", "checkquorum", opts.CheckQuorum != header.CheckQuorum, onOff(header.CheckQuorum)},
 	}
@@ -466,18 +504,26 @@ func finishOptions(opts options) (options, error) {
 				return opts, fmt.Errorf("%w; set them with --election-min and --election-max, "+
 					"or election_timeout_min and election_timeout_max in a config file", err)
 			}
-			return opts, fmt.Errorf("%w; set it with %s or %s in a config file", err, settingFlags[bad.Setting], bad.Setting)
+			where := "a config file"
+			if opts.configPath != "" {
+				where = opts.configPath
+			}
+			return opts, fmt.Errorf("%w; set it with %s or %s in %s", err, settingFlags[bad.Setting], bad.Setting, where)
 		}
 		return opts, err
 	}
 	var err error
 	if opts.Dir == "" {
 		opts.Dir, err = os.MkdirTemp("", "raftplay-")
-		opts.madeDir = err == nil
+		if err == nil {
+			opts.madeDir = opts.Dir
+		}
 	} else {
-		_, statErr := os.Stat(opts.Dir)
+		missing := topMissing(opts.Dir)
 		err = os.MkdirAll(opts.Dir, 0o700)
-		opts.madeDir = err == nil && errors.Is(statErr, fs.ErrNotExist)
+		if err == nil {
+			opts.madeDir = missing
+		}
 	}
 	if err != nil {
 		return opts, usageErrorf("creating state folder failed: %v; choose another with --dir", err)

@@ -44,6 +44,10 @@ func TestBadFlagsExitWithUsage(t *testing.T) {
 			"--prevote conflicts with the scenario rejoin-term-inflation, which sets prevote off"},
 		{"nodes against scenario", []string{"--script", "leader-crash", "--nodes", "3"},
 			"--nodes conflicts with the scenario leader-crash, which sets nodes 5"},
+		{"timing against scenario", []string{"--script", "first-election", "--election-max", "800ms"},
+			"--election-max conflicts with the scenario first-election, which sets election-timeout 150ms 300ms"},
+		{"slowdown from a config file", []string{"--config", "testdata/slow.toml"},
+			"; set it with --slow or slowdown in testdata/slow.toml"},
 		{"scenario too large for the screen", []string{"--script", "testdata/26nodes.txt"},
 			"has 26 nodes, and the UI shows at most 25; run it headless with raftplay run testdata/26nodes.txt"},
 		{"stray argument", []string{"play"}, `unexpected argument "play"; raftplay takes flags, or one of the commands`},
@@ -232,6 +236,7 @@ func TestFailedStartLeavesNoFolder(t *testing.T) {
 		{"unwritable log after a recording", []string{"--record", "REC", "--log", "/nonexistent/l.log"}, exitUsage},
 		{"not a terminal", nil, exitFailure},
 		{"not a terminal, new folder named", []string{"--dir", "TMP/state"}, exitFailure},
+		{"not a terminal, new nested folders", []string{"--dir", "TMP/new/sub/state"}, exitFailure},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,8 +250,8 @@ func TestFailedStartLeavesNoFolder(t *testing.T) {
 				switch a {
 				case "REC":
 					args[i] = filepath.Join(tmp, "session.txt")
-				case "TMP/state":
-					args[i] = filepath.Join(tmp, "state")
+				case "TMP/state", "TMP/new/sub/state":
+					args[i] = filepath.Join(tmp, strings.TrimPrefix(a, "TMP/"))
 				}
 			}
 			var stdout, stderr bytes.Buffer
@@ -295,5 +300,30 @@ func TestHelpCommandPrintsUsage(t *testing.T) {
 		if !strings.Contains(stdout.String(), command) {
 			t.Errorf("help does not mention %q", command)
 		}
+	}
+}
+
+func TestHelpOfEachCommand(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"help", "run"}, exitOK, "Usage: raftplay run FILE|NAME"},
+		{[]string{"help", "bench"}, exitOK, "Usage: raftplay bench"},
+		{[]string{"help", "scenarios"}, exitOK, "Built-in scenarios"},
+		{[]string{"scenarios", "--help"}, exitOK, "Built-in scenarios"},
+		{[]string{"help", "bogus"}, exitUsage, `unknown command "bogus"`},
+	}
+	for _, tt := range cases {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(tt.args, &stdout, &stderr); code != tt.code {
+				t.Errorf("exit code %d, want %d", code, tt.code)
+			}
+			if got := stdout.String() + stderr.String(); !strings.Contains(got, tt.want) {
+				t.Errorf("output %q does not contain %q", got, tt.want)
+			}
+		})
 	}
 }

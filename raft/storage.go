@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // Storage keeps a node's HardState durably.
@@ -53,6 +54,9 @@ func (e *StateFileError) Error() string {
 		errors.Is(e.Err, ErrStateVersion) || errors.Is(e.Err, ErrStateWrongNode) {
 		msg += "; restore the file, or delete it to restart the node at term 0 with no vote " +
 			"(it then forgets any vote it gave, which can elect two leaders in one term)"
+	}
+	if errors.Is(e.Err, syscall.EISDIR) {
+		msg += "; a folder is where the state file belongs: move it away and put the file back"
 	}
 	return msg
 }

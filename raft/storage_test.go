@@ -430,3 +430,14 @@ func TestDecodeStateFileWrongType(t *testing.T) {
 		t.Errorf("error %q does not contain %q", err, want)
 	}
 }
+
+func TestStateFileErrorFolderInPlace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "node1.state")
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadStateFile(path)
+	if err == nil || !strings.Contains(err.Error(), "move it away and put the file back") {
+		t.Errorf("ReadStateFile of a folder = %v, want advice to move the folder", err)
+	}
+}

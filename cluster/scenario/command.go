@@ -279,6 +279,9 @@ func startTrace(path string, c *cluster.Cluster) (func() error, error) {
 // a one-line description each, and returns the exit code. It takes no
 // arguments.
 func ListCommand(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "--help" || args[0] == "-h" || args[0] == "-help") {
+		args = nil // the list is the help
+	}
 	if len(args) > 0 {
 		fmt.Fprintf(stderr, "raftplay scenarios: unexpected argument %q; it takes none, "+
 			"and raftplay run NAME runs one\n", args[0])
