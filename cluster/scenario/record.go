@@ -169,6 +169,9 @@ func (r *Recorder) Restart(id int) error { return r.RestartWith(id, cluster.Rest
 
 // RestartWith restarts node id in mode and records it. A torn restart is
 // recorded although the node stays down, since staying down is its purpose.
+//
+// NOTE: another restart that fails, as on a file that a torn restart left, is
+// not recorded, because a replay fails on a failed restart step.
 // An amnesia or stale restart that the safety monitor flags at once, because
 // the node's term fell, is followed by expect safety violation.
 func (r *Recorder) RestartWith(id int, mode cluster.RestartMode) error {
