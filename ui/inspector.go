@@ -98,7 +98,9 @@ func (in inspector) view(st *styles, n cluster.NodeSnapshot, width, height int) 
 	room := height - len(lines) - 1
 	heading := "last message from each peer"
 	if !n.Up {
-		heading += ", as it went down" // the times count back from then
+		// The times count back from the moment the node went down.
+		heading = firstFit(width-labelWidth, "last message from each peer, as it went down",
+			"last messages as it went down", "as it went down")
 	}
 	lines = append(lines, row(st, "heard", st.dim.Render(heading)))
 	lines = append(lines, collapseItems(st, contactItems(n), room)...)
