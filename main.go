@@ -324,7 +324,7 @@ func flagHint(fs *flag.FlagSet, err error) string {
 	if f == nil {
 		return ""
 	}
-	what, _, _ := strings.Cut(f.Usage, "\n")
+	purpose, _, _ := strings.Cut(f.Usage, "\n")
 	form := "a value"
 	if getter, ok := f.Value.(flag.Getter); ok {
 		switch getter.Get().(type) {
@@ -336,7 +336,7 @@ func flagHint(fs *flag.FlagSet, err error) string {
 			form = "a number such as 2.5"
 		}
 	}
-	return fmt.Sprintf(" (--%s takes %s: %s)", name, form, what)
+	return fmt.Sprintf(" (--%s takes %s: %s)", name, form, purpose)
 }
 
 // defineFlags declares every flag of the UI command on fs.
@@ -449,7 +449,7 @@ func applyScript(opts *options, target string, set map[string]bool) error {
 		{"checkquorum", "checkquorum", opts.CheckQuorum != header.CheckQuorum, onOff(header.CheckQuorum)},
 	}
 	for _, c := range conflicts {
-		if line, given := script.OptionLines[c.option]; given && set[c.flag] && c.differs {
+		if line, inScript := script.OptionLines[c.option]; inScript && set[c.flag] && c.differs {
 			return usageErrorf("--%s conflicts with the scenario %s, which sets %s %v on line %d; "+
 				"drop --%s, or copy the scenario and change it", c.flag, script.Name, c.option, c.value, line, c.flag)
 		}
@@ -499,14 +499,14 @@ func finishOptions(opts options) (options, error) {
 	if err := check.Validate(); err != nil {
 		var bad *cluster.SettingError
 		if errors.As(err, &bad) {
-			if bad.Setting == "election_timeout_max" && check.ElectionTimeoutMax <= check.ElectionTimeoutMin {
-				// Either end of the range may be the one to change.
-				return opts, fmt.Errorf("%w; set them with --election-min and --election-max, "+
-					"or election_timeout_min and election_timeout_max in a config file", err)
-			}
 			where := "a config file"
 			if opts.configPath != "" {
 				where = opts.configPath
+			}
+			if bad.Setting == "election_timeout_max" && check.ElectionTimeoutMax <= check.ElectionTimeoutMin {
+				// Either end of the range may be the one to change.
+				return opts, fmt.Errorf("%w; set them with --election-min and --election-max, "+
+					"or election_timeout_min and election_timeout_max in %s", err, where)
 			}
 			return opts, fmt.Errorf("%w; set it with %s or %s in %s", err, settingFlags[bad.Setting], bad.Setting, where)
 		}

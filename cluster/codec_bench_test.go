@@ -59,12 +59,7 @@ func BenchmarkLoopbackHeartbeats(b *testing.B) {
 		})
 	}
 
-	ticker := time.NewTicker(50 * time.Millisecond)
-	defer ticker.Stop()
-	before := cpuTime(b)
-	start := time.Now()
-	for range b.N {
-		<-ticker.C
+	measureRounds(b, peers, func() {
 		calls := make([]*rpc.Call, len(clients))
 		for i, client := range clients {
 			req := &HeartbeatRequest{Token: "token", From: 1, To: i + 2}
@@ -75,10 +70,24 @@ func BenchmarkLoopbackHeartbeats(b *testing.B) {
 				b.Fatal(call.Error)
 			}
 		}
+	})
+}
+
+// measureRounds runs round once every 50 ms, b.N times, and reports the
+// processor time of the whole process as a percentage of one core and per
+// call. Each round makes the given number of calls.
+func measureRounds(b *testing.B, calls int, round func()) {
+	ticker := time.NewTicker(50 * time.Millisecond)
+	defer ticker.Stop()
+	before := cpuTime(b)
+	start := time.Now()
+	for range b.N {
+		<-ticker.C
+		round()
 	}
 	used, elapsed := cpuTime(b)-before, time.Since(start)
 	b.ReportMetric(100*used.Seconds()/elapsed.Seconds(), "%core")
-	b.ReportMetric(float64(used.Microseconds())/float64(peers*b.N), "cpu_us/call")
+	b.ReportMetric(float64(used.Microseconds())/float64(calls*b.N), "cpu_us/call")
 }
 
 // cpuTime returns the processor time the process has used so far.
@@ -132,12 +141,7 @@ func BenchmarkLoopbackEcho(b *testing.B) {
 
 	message := make([]byte, size)
 	replies := make(chan error, peers)
-	ticker := time.NewTicker(50 * time.Millisecond)
-	defer ticker.Stop()
-	before := cpuTime(b)
-	start := time.Now()
-	for range b.N {
-		<-ticker.C
+	measureRounds(b, peers, func() {
 		// One goroutine per round trip, as a leader sends its heartbeats.
 		for _, conn := range conns {
 			go func() {
@@ -155,8 +159,5 @@ func BenchmarkLoopbackEcho(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-	}
-	used, elapsed := cpuTime(b)-before, time.Since(start)
-	b.ReportMetric(100*used.Seconds()/elapsed.Seconds(), "%core")
-	b.ReportMetric(float64(used.Microseconds())/float64(peers*b.N), "cpu_us/call")
+	})
 }

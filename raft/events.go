@@ -121,12 +121,12 @@ func (e Event) String() string {
 		return fmt.Sprintf("n%d failed to save term %d, vote %s: %s",
 			e.Node, e.Term, NodeName(e.VotedFor), e.Err)
 	case EventQuorumLost:
-		heard := "only itself"
+		senders := "only itself"
 		if e.Votes != 1 {
-			heard = fmt.Sprintf("%d nodes, itself included,", e.Votes)
+			senders = fmt.Sprintf("%d nodes, itself included,", e.Votes)
 		}
 		return fmt.Sprintf("n%d stepped down in term %d: heard from %s in %v, fewer than a majority",
-			e.Node, e.Term, heard, e.Timeout)
+			e.Node, e.Term, senders, e.Timeout)
 	}
 	return fmt.Sprintf("n%d: event %d", e.Node, int(e.Kind))
 }

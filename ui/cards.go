@@ -177,14 +177,14 @@ func (p cardsPanel) body(s cluster.Snapshot, n cluster.NodeSnapshot) []string {
 func (p cardsPanel) title(n cluster.NodeSnapshot) string {
 	if p.talk {
 		head := roleGlyph(n) + " " + raft.NodeName(n.ID) + " "
-		short := roleName(n)
+		role := strings.ToUpper(roleName(n))
+		short := role
 		if n.Up {
-			short = shortRoleName(n.Status.Role)
+			short = strings.ToUpper(shortRoleName(n.Status.Role))
 		}
 		// Narrow cards lose the margin, then the long role name, before
 		// any letter is cut.
-		text := firstFit(p.inner, " "+head+strings.ToUpper(roleName(n)), head+strings.ToUpper(roleName(n)),
-			head+strings.ToUpper(short))
+		text := firstFit(p.inner, " "+head+role, head+role, head+short)
 		text = ansi.Truncate(text, p.inner, "…")
 		pad := strings.Repeat(" ", max(p.inner-ansi.StringWidth(text), 0))
 		return p.st.talkRole(n.Status.Role, n.Up).Render(text + pad)

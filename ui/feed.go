@@ -53,7 +53,7 @@ type mergeKey struct {
 	node, peer int
 	term       uint64
 	preVote    bool
-	round      uint64 // the campaign, since a node asks for pre-votes again in the same term
+	round      uint64 // the campaign, since a node requests pre-votes again in the same term
 }
 
 // campaign is a node's current election or pre-vote, and who voted for it.
@@ -138,7 +138,7 @@ func (f *feed) addRaft(e raft.Event) bool {
 	case raft.EventPersistFailed:
 		text := e.String()
 		if e.VotedFor == e.Node && f.campaigns[e.Node].term == e.Term && !f.campaigns[e.Node].preVote {
-			// The requests left before the write: voters may still answer.
+			// The requests left before the write, so voters may still reply.
 			text += "; it drops the election and ignores the replies" + timerReset
 		}
 		f.pushRaft(e, classFault, text)

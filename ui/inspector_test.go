@@ -47,8 +47,8 @@ func TestInspectorDownNodeContacts(t *testing.T) {
 	for _, up := range []bool{true, false} {
 		n := cluster.NodeSnapshot{ID: 2, StatePath: "/tmp/state/node2.state", Up: up}
 		got := ansi.Strip(inspector{}.view(st, n, 100, 12))
-		if said := strings.Contains(got, "as it went down"); said == up {
-			t.Errorf("up %v: the contacts heading says %v that they date from the crash:\n%s", up, said, got)
+		if mentioned := strings.Contains(got, "as it went down"); mentioned == up {
+			t.Errorf("up %v: the heading mentions the crash: %v\n%s", up, mentioned, got)
 		}
 	}
 }

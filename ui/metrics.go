@@ -228,11 +228,12 @@ func stopwatchTitle(st *styles, f failoverClock, now time.Time) string {
 	if !f.running {
 		return title
 	}
-	running := formatDuration(max(now.Sub(f.lostAt), 0))
+	kind := ""
 	if f.handover {
-		return title + st.running.Render(fmt.Sprintf(" ⏱ handover %s since %s", running, f.lostWhy))
+		kind = "handover "
 	}
-	return title + st.running.Render(fmt.Sprintf(" ⏱ %s since %s", running, f.lostWhy))
+	return title + st.running.Render(fmt.Sprintf(" ⏱ %s%s since %s", kind,
+		formatDuration(max(now.Sub(f.lostAt), 0)), f.lostWhy))
 }
 
 // handoverLines counts the planned handovers, which the failover figures

@@ -137,7 +137,7 @@ func New(c Cluster, events <-chan cluster.Event, opts ...Options) Model {
 	m.presenter = newPresenter(m.opts.Script)
 	m.talk = m.opts.Talk || m.presenter.on()
 	first := c.Snapshot()
-	m.presenter.held = m.presenter.on() && first.Paused
+	m.presenter.pausedUntilStart = m.presenter.on() && first.Paused
 	m.origin = first.Time
 	m.failovers = newFailoverClock(first)
 	m.restyle()
@@ -368,7 +368,7 @@ func (m *Model) applySnapshot(s cluster.Snapshot) {
 	before := m.layoutInputs()
 	m.snap = s
 	if !s.Paused {
-		m.presenter.held = false // resumed by hand before the first step
+		m.presenter.pausedUntilStart = false // resumed by hand before the first step
 	}
 	switch n := len(s.Nodes); {
 	case n == 0:

@@ -41,10 +41,10 @@ type presenter struct {
 	last       stepOutcome        // of the last step, leaving out say steps that held
 	lastFailed bool               // whether the last step run failed or was stopped
 
-	// held is set while the cluster stays paused until the first step, as it
-	// starts in presenter mode, so that nothing happens before the audience
-	// has read the first caption.
-	held bool
+	// pausedUntilStart is set while the cluster, started paused in presenter
+	// mode, waits for the first step, so that nothing happens before the
+	// audience has read the first caption.
+	pausedUntilStart bool
 }
 
 // stepOutcome is the result of a finished step, as the presenter panel shows it.
@@ -138,11 +138,11 @@ func (m Model) runStep() (tea.Model, tea.Cmd) {
 	m.presenter.current = m.presenter.next
 	m.sync()
 	runner, c := m.presenter.runner, m.cluster
-	held := m.presenter.held
-	m.presenter.held = false
+	resume := m.presenter.pausedUntilStart
+	m.presenter.pausedUntilStart = false
 	return m, func() tea.Msg {
 		defer stop()
-		if held {
+		if resume {
 			c.SetPaused(false)
 		}
 		result, err := runner.Step(ctx)

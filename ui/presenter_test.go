@@ -461,12 +461,19 @@ func TestPresenterGolden(t *testing.T) {
 	}
 }
 
-func TestPresenterHoldsPausedClusterUntilFirstStep(t *testing.T) {
-	r := newFakeRunner(t)
+// newPausedPresenterModel returns a presenter-mode model at 120x35 of the demo
+// cluster, paused as presenter mode starts it, that plays r.
+func newPausedPresenterModel(t *testing.T, r ScriptRunner) (Model, *fakeCluster) {
+	t.Helper()
 	s := demoSnapshot()
 	s.Paused = true
 	f := newFakeCluster(s)
-	m := update(t, New(f, nil, Options{Script: r}), tea.WindowSizeMsg{Width: 120, Height: 35})
+	return update(t, New(f, nil, Options{Script: r}), tea.WindowSizeMsg{Width: 120, Height: 35}), f
+}
+
+func TestPresenterHoldsPausedClusterUntilFirstStep(t *testing.T) {
+	r := newFakeRunner(t)
+	m, f := newPausedPresenterModel(t, r)
 	if !strings.Contains(screen(m), "The cluster waits, paused, for the first step.") {
 		t.Errorf("the screen does not say that the cluster waits:\n%s", screen(m))
 	}
@@ -477,7 +484,7 @@ func TestPresenterHoldsPausedClusterUntilFirstStep(t *testing.T) {
 	if got := r.Ran(); !slices.Equal(got, []int{5}) {
 		t.Errorf("the first advance ran lines %v, want [5]", got)
 	}
-	m = advance(t, m, "space")
+	advance(t, m, "space")
 	if n := strings.Count(strings.Join(f.Calls(), " "), "SetPaused(false)"); n != 1 {
 		t.Errorf("the cluster was resumed %d times, want once: %q", n, f.Calls())
 	}
@@ -493,11 +500,7 @@ func TestPresenterLeavesRunningClusterAlone(t *testing.T) {
 }
 
 func TestPresenterHoldEndsWhenResumedByHand(t *testing.T) {
-	r := newFakeRunner(t)
-	s := demoSnapshot()
-	s.Paused = true
-	f := newFakeCluster(s)
-	m := update(t, New(f, nil, Options{Script: r}), tea.WindowSizeMsg{Width: 120, Height: 35})
+	m, f := newPausedPresenterModel(t, newFakeRunner(t))
 	m = pressRunning(t, m, "w")
 	if f.Snapshot().Paused {
 		t.Fatalf("w did not resume the cluster")

@@ -66,7 +66,7 @@ func (p presenter) captionView(st *styles, talk bool, width, height int) []strin
 // noCaption returns the dim text shown until the first say step.
 func (p presenter) noCaption() string {
 	switch {
-	case p.held:
+	case p.pausedUntilStart:
 		return "The cluster waits, paused, for the first step. Press space, → or . to run it."
 	case p.finished == 0 && !p.running:
 		return "Press space, → or . to run the first step."

@@ -136,7 +136,7 @@ func (ra runArgs) execute(script *Script, stdout, stderr io.Writer) int {
 	}
 	defer removeDir()
 	if last := cluster.LastStateFile(dir); last > script.Options.Nodes {
-		fmt.Fprintf(stderr, "raftplay run: --dir %s holds the state files of a cluster of at least %d nodes "+
+		fmt.Fprintf(stderr, "raftplay run: --dir %s contains the state files of a cluster of at least %d nodes "+
 			"(up to %s), and the scenario has %d; choose another folder with --dir, or leave --dir out\n",
 			dir, last, filepath.Base(cluster.StatePath(dir, last)), script.Options.Nodes)
 		return ExitInvalid

@@ -238,7 +238,7 @@ func TestCommandRejectsLargerClusterFolder(t *testing.T) {
 	if code != ExitInvalid {
 		t.Fatalf("exit %d, want %d\n%s%s", code, ExitInvalid, stdout, stderr)
 	}
-	want := "holds the state files of a cluster of at least 5 nodes (up to node5.state), and the scenario has 3"
+	want := "contains the state files of a cluster of at least 5 nodes (up to node5.state), and the scenario has 3"
 	if !strings.Contains(stderr, want) {
 		t.Errorf("message %q does not contain %q", stderr, want)
 	}
